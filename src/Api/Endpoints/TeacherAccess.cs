@@ -1,0 +1,82 @@
+using System.Security.Claims;
+using ExamConsole.Api.Auth;
+using ExamConsole.Api.Contracts;
+using ExamConsole.Api.Exams;
+using ExamConsole.Api.Infrastructure;
+using ExamConsole.Api.Submissions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace ExamConsole.Api.Endpoints;
+
+/// <summary>The authorization and answer checks shared by the exam and attempt endpoints.</summary>
+internal static class TeacherAccess
+{
+    public static TeacherIdentity Teacher(ClaimsPrincipal user) =>
+        TeacherIdentity.From(user) ?? throw new InvalidOperationException("The teacher policy let through a principal without a teacher id.");
+
+    /// <summary>404 for an unknown exam, 403 when it is not the teacher's or not open now; null when the teacher may work on it.</summary>
+    public static ProblemHttpResult? CheckExam(ExamSummary? exam, int examId, TeacherIdentity teacher, ExamCatalog catalog)
+    {
+        if (exam is null)
+        {
+            return Problems.NotFound($"There is no exam {examId}.");
+        }
+        if (!teacher.ExamIds.Contains(examId))
+        {
+            return Problems.Forbidden("This exam is not assigned to you.");
+        }
+        if (!catalog.IsOpen(exam))
+        {
+            return Problems.Forbidden($"This exam is open from {exam.OpensAt:u} to {exam.ClosesAt:u} only.");
+        }
+        return null;
+    }
+
+    /// <summary>404 for an unknown attempt, 403 for another teacher's; null when it is the teacher's own.</summary>
+    public static ProblemHttpResult? CheckAttempt(AttemptRow? attempt, long attemptId, TeacherIdentity teacher)
+    {
+        if (attempt is null)
+        {
+            return Problems.NotFound($"There is no attempt {attemptId}.");
+        }
+        return attempt.TeacherId != teacher.TeacherId ? Problems.Forbidden("This attempt is not yours.") : null;
+    }
+
+    /// <summary>
+    /// Checks every answer against the paper and returns them with each question once (the last
+    /// answer to a question wins), or the errors naming each bad field.
+    /// </summary>
+    public static (List<(int QuestionId, int OptionId)> Answers, Dictionary<string, string[]> Errors) ValidateAnswers(
+        IReadOnlyList<AnswerItem?> items, Paper paper)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var byQuestion = new Dictionary<int, int>();
+        for (var i = 0; i < items.Count; i++)
+        {
+            var item = items[i];
+            if (item?.QuestionId is not { } questionId)
+            {
+                errors[$"answers[{i}].questionId"] = ["A questionId is required."];
+                continue;
+            }
+            if (item.OptionId is not { } optionId)
+            {
+                errors[$"answers[{i}].optionId"] = ["An optionId is required."];
+                continue;
+            }
+            if (!paper.HasQuestion(questionId))
+            {
+                errors[$"answers[{i}].questionId"] = [$"Question {questionId} is not on this exam's paper."];
+                continue;
+            }
+            if (!paper.HasOption(questionId, optionId))
+            {
+                errors[$"answers[{i}].optionId"] = [$"Option {optionId} is not an option of question {questionId}."];
+                continue;
+            }
+            byQuestion[questionId] = optionId;
+        }
+        return (byQuestion.Select(kv => (kv.Key, kv.Value)).ToList(), errors);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization.Metadata;
+using ExamConsole.Api.Auth;
+using ExamConsole.Api.Contracts;
+using ExamConsole.Api.Endpoints;
+using ExamConsole.Api.Exams;
+using ExamConsole.Api.Infrastructure;
+using ExamConsole.Api.Submissions;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ExamConsole.Api;
+
+public static class Extensions
+{
+    public const string TeacherPolicy = "teacher";
+
+    /// <summary>Registers the teacher API: auth, caches, stores, problem details, health checks and the OpenAPI document.</summary>
+    public static IHostApplicationBuilder AddExamApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ExamApiOptions>().BindConfiguration(ExamApiOptions.SectionName);
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
+
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<LoginThrottle>();
+        services.AddSingleton<TeacherPasswords>();
+        services.AddSingleton<ExamCatalog>();
+        services.AddSingleton<PaperCache>();
+        services.AddSingleton<AttemptStore>();
+        services.AddSingleton<SubmissionService>();
+
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<TokenService>((options, tokens) =>
+            {
+                options.MapInboundClaims = false;
+                options.TokenValidationParameters = tokens.ValidationParameters;
+            });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(TeacherPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(TokenService.TeacherRole));
+
+        services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        // Bad JSON reaches ApiExceptionHandler, which names the bad field in a problem+json answer.
+        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ApiExceptionHandler>();
+
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        services.AddOpenApi();
+        return builder;
+    }
+
+    /// <summary>Maps the teacher endpoints and the health endpoints.</summary>
+    public static IEndpointRouteBuilder MapExamApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapAuthApi();
+        routes.MapExamsApi();
+        routes.MapAttemptsApi();
+        routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return routes;
+    }
+
+    /// <summary>The request pipeline pieces the API needs ahead of routing.</summary>
+    public static IApplicationBuilder UseExamApi(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<IOptions<ExamApiOptions>>().Value;
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseApiBodySizeLimit(options.MaxRequestBodyBytes);
+        return app;
+    }
+}

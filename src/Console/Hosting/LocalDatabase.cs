@@ -1,0 +1,29 @@
+using ExamConsole.Data;
+using ExamConsole.Data.Local;
+using ExamConsole.Data.Pool;
+
+namespace ExamConsole.Console.Hosting;
+
+/// <summary>Starts the development cluster when no database is configured, sized for the configured pool.</summary>
+internal static class LocalDatabase
+{
+    public static async Task<LocalPostgres?> StartIfUnconfiguredAsync(WebApplicationBuilder builder)
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(Extensions.ConnectionStringName)))
+        {
+            return null;
+        }
+        var options = builder.Configuration.GetSection(LocalPostgresOptions.SectionName).Get<LocalPostgresOptions>() ?? new LocalPostgresOptions();
+        var pool = builder.Configuration.GetSection(PoolSettings.SectionName).Get<PoolSettings>() ?? new PoolSettings();
+        // The seed asks for max_connections >= pool max + 200; the settings of appsettings may raise it further.
+        options.Settings.TryAdd("max_connections", (pool.MaxSize + pool.ServerReserve).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (!Path.IsPathRooted(options.DataDirectory))
+        {
+            options.DataDirectory = Path.Combine(builder.Environment.ContentRootPath, options.DataDirectory);
+        }
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        var server = await LocalPostgres.StartAsync(options, loggerFactory.CreateLogger("LocalPostgres"));
+        builder.Configuration[$"ConnectionStrings:{Extensions.ConnectionStringName}"] = server.ConnectionString;
+        return server;
+    }
+}

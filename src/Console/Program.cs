@@ -1,0 +1,31 @@
+using ExamConsole.Api;
+using ExamConsole.Console.Hosting;
+using ExamConsole.Data;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// With no ConnectionStrings:Exam configured, start (or reuse) the project's own PostgreSQL under .data/.
+await using var localPostgres = await LocalDatabase.StartIfUnconfiguredAsync(builder);
+
+builder.AddExamData();
+builder.AddExamApi();
+
+var app = builder.Build();
+
+app.UseExamApi();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapExamApi();
+app.MapOpenApi();
+if (app.Environment.IsDevelopment())
+{
+    app.MapScalarApiReference();
+}
+
+await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+await app.RunAsync();
+
+/// <summary>Entry point, public for WebApplicationFactory.</summary>
+public partial class Program;

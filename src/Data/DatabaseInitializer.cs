@@ -1,0 +1,44 @@
+using ExamConsole.Data.Seeding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ExamConsole.Data;
+
+public sealed class DatabaseOptions
+{
+    public const string SectionName = "Database";
+
+    /// <summary>Apply pending EF Core migrations when the host starts.</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+/// <summary>Brings the database to the current schema and seeds the demo data when it is empty.</summary>
+public sealed partial class DatabaseInitializer(
+    ExamDb db,
+    DemoSeeder seeder,
+    IOptions<DatabaseOptions> databaseOptions,
+    IOptions<SeedOptions> seedOptions,
+    ILogger<DatabaseInitializer> logger)
+{
+    public async Task InitializeAsync(CancellationToken cancellationToken = default)
+    {
+        if (databaseOptions.Value.MigrateOnStart)
+        {
+            await using var context = db.CreateContext();
+            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+            if (pending.Count > 0)
+            {
+                LogMigrating(pending.Count, string.Join(", ", pending));
+                await context.Database.MigrateAsync(cancellationToken);
+            }
+        }
+        if (seedOptions.Value.OnStart)
+        {
+            await seeder.SeedIfEmptyAsync(cancellationToken);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]
+    private partial void LogMigrating(int count, string migrations);
+}

@@ -1,0 +1,19 @@
+using ExamConsole.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace ExamConsole.Data;
+
+public sealed class ExamDbContext(DbContextOptions<ExamDbContext> options) : DbContext(options)
+{
+    public DbSet<Teacher> Teachers => Set<Teacher>();
+    public DbSet<Exam> Exams => Set<Exam>();
+    public DbSet<Question> Questions => Set<Question>();
+    public DbSet<QuestionOption> QuestionOptions => Set<QuestionOption>();
+    public DbSet<ExamAssignment> ExamAssignments => Set<ExamAssignment>();
+    public DbSet<Attempt> Attempts => Set<Attempt>();
+    public DbSet<Answer> Answers => Set<Answer>();
+    public DbSet<Submission> Submissions => Set<Submission>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+        => modelBuilder.ApplyConfigurationsFromAssembly(typeof(ExamDbContext).Assembly);
+}

@@ -1,0 +1,54 @@
+using ExamConsole.Data.Pool;
+using ExamConsole.Data.Seeding;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace ExamConsole.Data;
+
+public static class Extensions
+{
+    public const string ConnectionStringName = "Exam";
+
+    public static IHostApplicationBuilder AddExamData(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddSingleton<IValidateOptions<PoolSettings>, PoolSettingsValidator>();
+        services.AddOptions<PoolSettings>().BindConfiguration(PoolSettings.SectionName).ValidateOnStart();
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName);
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
+        services.TryAddTimeProvider();
+
+        services.AddSingleton(sp =>
+        {
+            var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName);
+            if (string.IsNullOrWhiteSpace(connectionString))
+            {
+                throw new InvalidOperationException(
+                    $"ConnectionStrings:{ConnectionStringName} is not set. Set ConnectionStrings__{ConnectionStringName}, or start through ./run.sh, which starts a local PostgreSQL.");
+            }
+            return new ExamDataSource(connectionString, sp.GetRequiredService<IOptions<PoolSettings>>().Value, sp.GetRequiredService<ILoggerFactory>());
+        });
+
+        // No connection here: every context gets one from the pool's current generation (see ExamDb).
+        services.AddPooledDbContextFactory<ExamDbContext>(options => ConfigureContext(options));
+        services.AddSingleton<ExamDb>();
+        services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<DatabaseInitializer>();
+        return builder;
+    }
+
+    public static DbContextOptionsBuilder ConfigureContext(DbContextOptionsBuilder options) =>
+        options.UseNpgsql().UseSnakeCaseNamingConvention();
+
+    private static void TryAddTimeProvider(this IServiceCollection services)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
+        {
+            services.AddSingleton(TimeProvider.System);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Microsoft.Extensions.Options;
+
+namespace ExamConsole.Data.Pool;
+
+/// <summary>
+/// The connection pool's settings, bound from the <c>Pool</c> section. The defaults are the
+/// extreme-scale deployment's values; this class is the only place they are written down.
+/// </summary>
+public sealed class PoolSettings
+{
+    public const string SectionName = "Pool";
+
+    /// <summary>Most physical connections the node may hold (seed: max 8000).</summary>
+    public int MaxSize { get; set; } = 8000;
+
+    /// <summary>Connections kept open and warm (seed: min 100).</summary>
+    public int MinSize { get; set; } = 100;
+
+    /// <summary>Idle connections above the minimum are closed after this (seed: idleTimeoutMillis 15000).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Longest wait for a connection before giving up (seed: connectionTimeoutMillis 3000).</summary>
+    public TimeSpan AcquireTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>A physical connection is replaced after this many leases (seed: maxUses 15000).</summary>
+    public int MaxUses { get; set; } = 15000;
+
+    /// <summary>Server-side statement limit, sent as <c>statement_timeout</c> (seed: 8000 ms).</summary>
+    public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>Client-side limit of one command (seed: query_timeout 6000 ms).</summary>
+    public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(6);
+
+    /// <summary>Connections the server keeps for itself and other clients: the pool max must stay below max_connections less this.</summary>
+    public int ServerReserve { get; set; } = 200;
+
+    public PoolSettings Clone() => (PoolSettings)MemberwiseClone();
+}
+
+/// <summary>Refuses nonsense pool settings at start, saying which value is wrong and why.</summary>
+public sealed class PoolSettingsValidator : IValidateOptions<PoolSettings>
+{
+    public ValidateOptionsResult Validate(string? name, PoolSettings options)
+    {
+        var failures = Check(options);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    public static List<string> Check(PoolSettings s)
+    {
+        var failures = new List<string>();
+        if (s.MaxSize is < 1 or > 100_000)
+        {
+            failures.Add($"Pool:MaxSize must be between 1 and 100000 (got {s.MaxSize}).");
+        }
+        if (s.MinSize < 0 || s.MinSize > s.MaxSize)
+        {
+            failures.Add($"Pool:MinSize must be between 0 and Pool:MaxSize ({s.MaxSize}) (got {s.MinSize}).");
+        }
+        RequireWholeSeconds(failures, "Pool:IdleTimeout", s.IdleTimeout, min: 1);
+        RequireWholeSeconds(failures, "Pool:AcquireTimeout", s.AcquireTimeout, min: 1);
+        RequireWholeSeconds(failures, "Pool:QueryTimeout", s.QueryTimeout, min: 1);
+        if (s.StatementTimeout < TimeSpan.FromMilliseconds(1))
+        {
+            failures.Add($"Pool:StatementTimeout must be at least 1 ms (got {s.StatementTimeout}).");
+        }
+        if (s.MaxUses < 1)
+        {
+            failures.Add($"Pool:MaxUses must be at least 1 (got {s.MaxUses}).");
+        }
+        if (s.ServerReserve < 0)
+        {
+            failures.Add($"Pool:ServerReserve must not be negative (got {s.ServerReserve}).");
+        }
+        return failures;
+    }
+
+    // Npgsql takes these three in whole seconds; a fraction would be silently rounded.
+    private static void RequireWholeSeconds(List<string> failures, string key, TimeSpan value, int min)
+    {
+        if (value < TimeSpan.FromSeconds(min) || value.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            failures.Add($"{key} must be a whole number of seconds, at least {min} (got {value}).");
+        }
+    }
+}
