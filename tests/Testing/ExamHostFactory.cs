@@ -1,0 +1,51 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using ExamConsole.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExamConsole.Testing;
+
+/// <summary>
+/// The real host (Program) on a real PostgreSQL, with a small demo data set. Settings are the
+/// appsettings ones unless a test overrides them through <see cref="Settings"/>.
+/// </summary>
+public class ExamHostFactory(string connectionString) : WebApplicationFactory<Program>
+{
+    /// <summary>Configuration overrides, applied on top of appsettings.json.</summary>
+    public Dictionary<string, string?> Settings { get; } = new()
+    {
+        ["Seed:Teachers"] = "40",
+        ["Seed:Exams"] = "3",
+        ["Seed:QuestionsPerExam"] = "10",
+        ["Pool:MaxSize"] = "40",
+        ["Pool:MinSize"] = "0",
+        ["Auth:SigningKey"] = "test-signing-key-of-at-least-32-bytes!!",
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting($"ConnectionStrings:{Extensions.ConnectionStringName}", connectionString);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    public ExamDb Db => Services.GetRequiredService<ExamDb>();
+
+    /// <summary>A client already logged in as the given demo teacher.</summary>
+    public async Task<HttpClient> TeacherClientAsync(string teacherCode, string password)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login", new { teacherCode, password });
+        response.EnsureSuccessStatusCode();
+        var login = await response.Content.ReadFromJsonAsync<LoginBody>() ?? throw new InvalidOperationException("Empty login answer.");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", login.Token);
+        return client;
+    }
+
+    private sealed record LoginBody(string Token, DateTimeOffset ExpiresAt, int TeacherId);
+}
