@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs the console and the API on http://127.0.0.1:5080 (ASPNETCORE_URLS overrides).
+# With no ConnectionStrings__Exam, the host starts a PostgreSQL cluster of its own under .data/pg
+# (port 55432), applies migrations and seeds the demo data when the database is empty.
+# Ctrl+C stops the host and the cluster it started.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ -z "${ConnectionStrings__Exam:-}" ]; then
+  scripts/ensure-deps.sh postgresql
+  export LocalPostgres__DataDirectory="${LocalPostgres__DataDirectory:-$PWD/.data/pg}"
+fi
+export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
+export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
+
+exec dotnet run --project src/Console -c Release --no-launch-profile

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Makes sure the machine has what the run and test commands need, installing it through apt when
+# run as root, or saying exactly what to install otherwise.
+#   scripts/ensure-deps.sh postgresql [chromium]
+set -euo pipefail
+
+missing=()
+for need in "$@"; do
+  case "$need" in
+    postgresql)
+      if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${PG_BIN:-}" ]; then
+        missing+=(postgresql)
+      fi
+      ;;
+    chromium)
+      if [ ! -x /usr/bin/chromium ]; then
+        missing+=(chromium)
+      fi
+      ;;
+    *) echo "ensure-deps: unknown dependency '$need'" >&2; exit 2 ;;
+  esac
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+  echo "Installing ${missing[*]} with apt-get ..."
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  # Debian's package may start a default cluster on port 5432; ours use ports of their own.
+  echo "Installed ${missing[*]}."
+else
+  echo "Missing: ${missing[*]}. Install with:" >&2
+  echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test project. Each integration suite starts throwaway PostgreSQL clusters of its own
+# under .data/test (own ports, deleted afterwards).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+scripts/ensure-deps.sh postgresql
+
+mkdir -p TestResults
+log=TestResults/test-run.log
+set +e
+dotnet test ExamConsole.sln -c Release --results-directory TestResults 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One closing line for the whole run, summed over the projects.
+awk '/(Passed|Failed)!  - Failed:/ {
+       for (i = 1; i <= NF; i++) {
+         if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1)
+       }
+     }
+     END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+exit "$status"
