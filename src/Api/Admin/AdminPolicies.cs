@@ -1,0 +1,17 @@
+namespace ExamConsole.Api.Admin;
+
+/// <summary>The administrator roles and the authorization policies of the operator API and the console.</summary>
+public static class AdminPolicies
+{
+    /// <summary>May act: resize, throttle, open the circuit...</summary>
+    public const string OperatorRole = "operator";
+
+    /// <summary>May only read.</summary>
+    public const string ViewerRole = "viewer";
+
+    /// <summary>Operators and viewers.</summary>
+    public const string Read = "admin-read";
+
+    /// <summary>Operators only.</summary>
+    public const string Act = "admin-act";
+}
