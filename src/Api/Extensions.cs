@@ -5,6 +5,7 @@ using ExamConsole.Api.Endpoints;
 using ExamConsole.Api.Exams;
 using ExamConsole.Api.Infrastructure;
 using ExamConsole.Api.Submissions;
+using ExamConsole.Data.Pool;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -75,6 +76,16 @@ public static class Extensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiBodySizeLimit(options.MaxRequestBodyBytes);
+        app.UseRouting();
+        // Every pool lease taken while serving a request names its endpoint (leak reports, slow commands).
+        app.Use((context, next) =>
+        {
+            if (context.GetEndpoint() is { DisplayName: { } name })
+            {
+                LeaseSource.Current = name;
+            }
+            return next(context);
+        });
         return app;
     }
 }

@@ -25,7 +25,8 @@ public sealed partial class DatabaseInitializer(
     {
         if (databaseOptions.Value.MigrateOnStart)
         {
-            await using var context = db.CreateContext();
+            await using var lease = await db.LeaseAsync(cancellationToken);
+            var context = lease.Context;
             var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0)
             {

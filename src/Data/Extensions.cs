@@ -24,6 +24,8 @@ public static class Extensions
 
         services.AddSingleton(sp =>
         {
+            // The listener must exist before the first data source, so that no Npgsql measurement is missed.
+            sp.GetRequiredService<NpgsqlPoolMetrics>();
             var connectionString = sp.GetRequiredService<IConfiguration>().GetConnectionString(ConnectionStringName);
             if (string.IsNullOrWhiteSpace(connectionString))
             {
@@ -35,6 +37,13 @@ public static class Extensions
 
         // No connection here: every context gets one from the pool's current generation (see ExamDb).
         services.AddPooledDbContextFactory<ExamDbContext>(options => ConfigureContext(options));
+        services.AddMetrics();
+        services.AddSingleton<NpgsqlPoolMetrics>();
+        services.AddSingleton<PoolMeters>();
+        services.AddSingleton<IProcessMemory, ProcessMemory>();
+        services.AddSingleton<PoolEngine>();
+        services.AddSingleton<IPoolEngine>(sp => sp.GetRequiredService<PoolEngine>());
+        services.AddHostedService<PoolEngineService>();
         services.AddSingleton<ExamDb>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<DatabaseInitializer>();

@@ -67,8 +67,8 @@ public static class AuthApi
 
     private static async Task<TeacherLogin?> FindTeacherAsync(ExamDb db, string code, CancellationToken cancellationToken)
     {
-        await using var context = db.CreateContext();
-        var connection = await context.OpenNpgsqlConnectionAsync(cancellationToken);
+        await using var lease = await db.LeaseAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = new NpgsqlCommand(
             """
             SELECT t.id, t.password_hash,

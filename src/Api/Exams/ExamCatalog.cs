@@ -46,8 +46,8 @@ public sealed class ExamCatalog(ExamDb db, IOptions<ExamApiOptions> options, Tim
             {
                 return current;
             }
-            await using var context = db.CreateContext();
-            var exams = await context.Exams.AsNoTracking()
+            await using var lease = await db.LeaseAsync(cancellationToken);
+            var exams = await lease.Context.Exams.AsNoTracking()
                 .OrderBy(e => e.Id)
                 .Select(e => new ExamSummary(e.Id, e.Title, e.OpensAt, e.ClosesAt, e.DurationMinutes, e.Questions.Count))
                 .ToListAsync(cancellationToken);

@@ -66,8 +66,8 @@ public sealed class PaperCache(ExamDb db)
 
     private async Task<Paper?> LoadAsync(int examId)
     {
-        await using var context = db.CreateContext();
-        var exam = await context.Exams.AsNoTracking()
+        await using var lease = await db.LeaseAsync(CancellationToken.None);
+        var exam = await lease.Context.Exams.AsNoTracking()
             .Where(e => e.Id == examId)
             .Select(e => new
             {

@@ -13,19 +13,20 @@ public sealed class DatabaseHealthCheck(ExamDb db) : IHealthCheck
     {
         try
         {
-            await using var db1 = db.CreateContext();
+            await using var lease = await db.LeaseAsync(cancellationToken);
             if (!_migrated)
             {
-                var pending = (await db1.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+                var pending = (await lease.Context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
                 if (pending.Count > 0)
                 {
                     return HealthCheckResult.Unhealthy($"{pending.Count} migration(s) not applied yet.");
                 }
                 _migrated = true;
             }
-            else if (!await db1.Database.CanConnectAsync(cancellationToken))
+            else
             {
-                return HealthCheckResult.Unhealthy("The database does not answer.");
+                await using var ping = new Npgsql.NpgsqlCommand("SELECT 1", lease.Connection);
+                await ping.ExecuteScalarAsync(cancellationToken);
             }
             return HealthCheckResult.Healthy();
         }

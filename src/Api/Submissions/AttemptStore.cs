@@ -23,8 +23,8 @@ public sealed class AttemptStore(ExamDb db)
     /// <summary>Starts the teacher's attempt at an exam, or returns the one already started (Created = false).</summary>
     public async Task<(AttemptRow Attempt, bool Created)> StartAsync(int teacherId, int examId, DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
-        await using var context = db.CreateContext();
-        var connection = await context.OpenNpgsqlConnectionAsync(cancellationToken);
+        await using var lease = await db.LeaseAsync(cancellationToken);
+        var connection = lease.Connection;
         // The CTE inserts unless the (teacher, exam) pair exists; the UNION reads the existing row otherwise, in one trip.
         await using var command = new NpgsqlCommand(
             """
@@ -69,8 +69,8 @@ public sealed class AttemptStore(ExamDb db)
 
     public async Task<AttemptRow?> FindAsync(long attemptId, CancellationToken cancellationToken)
     {
-        await using var context = db.CreateContext();
-        var connection = await context.OpenNpgsqlConnectionAsync(cancellationToken);
+        await using var lease = await db.LeaseAsync(cancellationToken);
+        var connection = lease.Connection;
         return await FindAsync(connection, attemptId, cancellationToken);
     }
 
@@ -91,8 +91,8 @@ public sealed class AttemptStore(ExamDb db)
     /// <summary>The attempt with the number of questions answered so far.</summary>
     public async Task<(AttemptRow Attempt, int AnsweredCount)?> GetStatusAsync(long attemptId, CancellationToken cancellationToken)
     {
-        await using var context = db.CreateContext();
-        var connection = await context.OpenNpgsqlConnectionAsync(cancellationToken);
+        await using var lease = await db.LeaseAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = new NpgsqlCommand(
             """
             SELECT a.id, a.teacher_id, a.exam_id, a.started_at, a.deadline, s.submission_id, s.receipt_id,
@@ -116,8 +116,8 @@ public sealed class AttemptStore(ExamDb db)
     /// </summary>
     public async Task<bool> SaveAnswersAsync(long attemptId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var context = db.CreateContext();
-        var connection = await context.OpenNpgsqlConnectionAsync(cancellationToken);
+        await using var lease = await db.LeaseAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO answers (attempt_id, question_id, option_id, answered_at)

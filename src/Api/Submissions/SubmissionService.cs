@@ -33,8 +33,8 @@ public sealed class SubmissionService(ExamDb db)
         var receiptId = Guid.CreateVersion7(acceptedAt);
         var answersJson = JsonSerializer.Serialize(answers.Select(a => new { questionId = a.QuestionId, optionId = a.OptionId }));
 
-        await using var context = db.CreateContext();
-        var connection = await context.OpenNpgsqlConnectionAsync(cancellationToken);
+        await using var lease = await db.LeaseAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         // ON CONFLICT DO NOTHING without a target covers both unique indexes (submission_id and attempt_id):

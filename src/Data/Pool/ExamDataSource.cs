@@ -4,10 +4,10 @@ using Npgsql;
 namespace ExamConsole.Data.Pool;
 
 /// <summary>
-/// Owns the node's one named <see cref="NpgsqlDataSource"/> (Npgsql's pool) built from the
-/// configured connection string and <see cref="PoolSettings"/>. Npgsql data sources are
-/// immutable, so a change of settings builds the next generation; callers always take
-/// <see cref="Current"/> and never keep it past one unit of work.
+/// Owns the node's named <see cref="NpgsqlDataSource"/> (Npgsql's pool, which this project does
+/// not rewrite) built from the configured connection string and <see cref="PoolSettings"/>. Npgsql
+/// data sources are immutable, so a change of settings builds the next generation; work always
+/// takes <see cref="Current"/> and never keeps it past one lease.
 /// </summary>
 public sealed class ExamDataSource : IAsyncDisposable
 {
@@ -15,24 +15,39 @@ public sealed class ExamDataSource : IAsyncDisposable
 
     private readonly string _baseConnectionString;
     private readonly ILoggerFactory _loggerFactory;
-    private Generation _current;
+    private readonly Lock _swapGate = new();
+    private PoolGeneration _current;
 
     public ExamDataSource(string baseConnectionString, PoolSettings settings, ILoggerFactory loggerFactory)
     {
         _baseConnectionString = baseConnectionString;
         _loggerFactory = loggerFactory;
-        _current = new Generation(1, settings.Clone(), Build(baseConnectionString, settings, loggerFactory));
+        _current = new PoolGeneration(1, settings.Clone(), Build(baseConnectionString, settings, loggerFactory));
     }
 
-    public NpgsqlDataSource Current => Volatile.Read(ref _current).DataSource;
+    public PoolGeneration Current => Volatile.Read(ref _current);
 
-    public int GenerationNumber => Volatile.Read(ref _current).Number;
+    public int GenerationNumber => Current.Number;
 
     /// <summary>A copy of the settings in force.</summary>
-    public PoolSettings Settings => Volatile.Read(ref _current).Settings.Clone();
+    public PoolSettings Settings => Current.Settings.Clone();
 
     /// <summary>The connection string as configured (with its password, which the data source's own copy drops).</summary>
     public string BaseConnectionString => _baseConnectionString;
+
+    /// <summary>Puts <paramref name="settings"/> in force as the next generation and retires the current one.</summary>
+    public PoolGeneration Swap(PoolSettings settings)
+    {
+        PoolGeneration previous, next;
+        lock (_swapGate)
+        {
+            previous = _current;
+            next = new PoolGeneration(previous.Number + 1, settings.Clone(), Build(_baseConnectionString, settings, _loggerFactory));
+            Volatile.Write(ref _current, next);
+        }
+        previous.Retire();
+        return next;
+    }
 
     public static NpgsqlConnectionStringBuilder BuildConnectionString(string baseConnectionString, PoolSettings s)
     {
@@ -43,12 +58,17 @@ public sealed class ExamDataSource : IAsyncDisposable
             MinPoolSize = s.MinSize,
             ConnectionIdleLifetime = (int)s.IdleTimeout.TotalSeconds,
             ConnectionPruningInterval = Math.Max(1, (int)s.IdleTimeout.TotalSeconds / 3),
-            // Npgsql's Timeout bounds both the wait for a pooled connection and a new connection's handshake.
-            Timeout = (int)s.AcquireTimeout.TotalSeconds,
+            ConnectionLifetime = (int)s.ConnectionLifetime.TotalSeconds,
+            // The engine enforces the acquire timeout to the millisecond; Npgsql's own (whole seconds) is the backstop.
+            Timeout = (int)Math.Ceiling(s.AcquireTimeout.TotalSeconds) + 1,
             CommandTimeout = (int)s.QueryTimeout.TotalSeconds,
-            // The client gives up at CommandTimeout; tell the server to give up too, a second later at most.
+            // The client gives up at CommandTimeout and asks the server to cancel, waiting at most this for it.
             CancellationTimeout = 1000,
         };
+        if (string.IsNullOrEmpty(csb.ApplicationName))
+        {
+            csb.ApplicationName = "examconsole";
+        }
         var statementTimeout = $"-c statement_timeout={(long)s.StatementTimeout.TotalMilliseconds}";
         csb.Options = string.IsNullOrWhiteSpace(csb.Options) ? statementTimeout : $"{csb.Options} {statementTimeout}";
         return csb;
@@ -58,14 +78,13 @@ public sealed class ExamDataSource : IAsyncDisposable
     {
         var builder = new NpgsqlDataSourceBuilder(BuildConnectionString(baseConnectionString, s).ConnectionString)
         {
-            // Without a name, Npgsql's metrics would be tagged with the connection string.
+            // Without a name, Npgsql's metrics would be tagged with the connection string. Every generation
+            // shares it, so the metrics add up to the node's pool.
             Name = PoolName,
         };
         builder.UseLoggerFactory(loggerFactory);
         return builder.Build();
     }
 
-    public async ValueTask DisposeAsync() => await Volatile.Read(ref _current).DataSource.DisposeAsync();
-
-    private sealed record Generation(int Number, PoolSettings Settings, NpgsqlDataSource DataSource);
+    public async ValueTask DisposeAsync() => await Current.DataSource.DisposeAsync();
 }

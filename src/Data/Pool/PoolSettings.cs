@@ -34,7 +34,36 @@ public sealed class PoolSettings
     /// <summary>Connections the server keeps for itself and other clients: the pool max must stay below max_connections less this.</summary>
     public int ServerReserve { get; set; } = 200;
 
-    public PoolSettings Clone() => (PoolSettings)MemberwiseClone();
+    /// <summary>Physical connections are closed on return once this old (0: never). Shortened under memory pressure.</summary>
+    public TimeSpan ConnectionLifetime { get; set; } = TimeSpan.Zero;
+
+    /// <summary>A lease held longer than this is reported as a possible leak, with where it was taken.</summary>
+    public TimeSpan LeakThreshold { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>A lease held longer than this is reclaimed by terminating its backend (off when null).</summary>
+    public TimeSpan? LeakReclaimAfter { get; set; }
+
+    /// <summary>The sliding window of the acquire-wait and hold-time percentiles.</summary>
+    public TimeSpan PercentileWindow { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Process memory (percent of the memory available to it) above which connection lifecycles are shortened.</summary>
+    public double MemoryPressurePercent { get; set; } = 85;
+
+    /// <summary>Idle timeout in force under memory pressure (the seed's "reduced connection lifecycle").</summary>
+    public TimeSpan PressureIdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Connection lifetime in force under memory pressure.</summary>
+    public TimeSpan PressureConnectionLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The utilization bands' thresholds.</summary>
+    public UtilizationBands Bands { get; set; } = new();
+
+    public PoolSettings Clone()
+    {
+        var copy = (PoolSettings)MemberwiseClone();
+        copy.Bands = new UtilizationBands { YellowFromPercent = Bands.YellowFromPercent, RedAbovePercent = Bands.RedAbovePercent };
+        return copy;
+    }
 }
 
 /// <summary>Refuses nonsense pool settings at start, saying which value is wrong and why.</summary>
@@ -67,6 +96,27 @@ public sealed class PoolSettingsValidator : IValidateOptions<PoolSettings>
         if (s.MaxUses < 1)
         {
             failures.Add($"Pool:MaxUses must be at least 1 (got {s.MaxUses}).");
+        }
+        RequireWholeSeconds(failures, "Pool:PressureIdleTimeout", s.PressureIdleTimeout, min: 1);
+        if (s.ConnectionLifetime < TimeSpan.Zero || s.ConnectionLifetime.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            failures.Add($"Pool:ConnectionLifetime must be 0 (never) or a whole number of seconds (got {s.ConnectionLifetime}).");
+        }
+        if (s.LeakThreshold <= TimeSpan.Zero)
+        {
+            failures.Add($"Pool:LeakThreshold must be positive (got {s.LeakThreshold}).");
+        }
+        if (s.LeakReclaimAfter is { } reclaim && reclaim <= s.LeakThreshold)
+        {
+            failures.Add($"Pool:LeakReclaimAfter must be longer than Pool:LeakThreshold ({s.LeakThreshold}) (got {reclaim}).");
+        }
+        if (s.MemoryPressurePercent is <= 0 or > 100)
+        {
+            failures.Add($"Pool:MemoryPressurePercent must be between 0 and 100 (got {s.MemoryPressurePercent}).");
+        }
+        if (s.Bands.YellowFromPercent is < 0 or > 100 || s.Bands.RedAbovePercent is < 0 or > 100 || s.Bands.YellowFromPercent > s.Bands.RedAbovePercent)
+        {
+            failures.Add($"Pool:Bands must satisfy 0 <= YellowFromPercent <= RedAbovePercent <= 100 (got {s.Bands.YellowFromPercent} and {s.Bands.RedAbovePercent}).");
         }
         if (s.ServerReserve < 0)
         {

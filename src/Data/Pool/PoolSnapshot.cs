@@ -27,7 +27,22 @@ public sealed record PoolSnapshot(
     long LeasesTotal,
     long RecycledTotal,
     int Generation,
-    ServerConnections Server);
+    ServerConnections Server,
+    PoolLifecycle Lifecycle,
+    BackendUses BackendUses,
+    int LeasesOverThreshold);
+
+/// <summary>The connection lifecycle in force, shortened while the process is under memory pressure.</summary>
+public sealed record PoolLifecycle(
+    double IdleTimeoutSeconds,
+    double ConnectionLifetimeSeconds,
+    double AcquireTimeoutMs,
+    int MaxUses,
+    bool MemoryPressure,
+    double ProcessMemoryPercent);
+
+/// <summary>Leases served per live backend (the engine's count; Npgsql has none).</summary>
+public sealed record BackendUses(int Backends, long Max, double Mean);
 
 /// <summary>Where the utilization bands start (section <c>Pool:Bands</c>); the deployment document's 30 % and 70 %.</summary>
 public sealed class UtilizationBands

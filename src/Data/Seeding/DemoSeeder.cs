@@ -26,9 +26,9 @@ public sealed partial class DemoSeeder(ExamDb db, IOptions<SeedOptions> options,
     /// <summary>Seeds when no teacher exists yet; returns whether it did.</summary>
     public async Task<bool> SeedIfEmptyAsync(CancellationToken cancellationToken = default)
     {
-        await using (var context = db.CreateContext())
+        await using (var lease = await db.LeaseAsync(cancellationToken))
         {
-            if (await context.Teachers.AnyAsync(cancellationToken))
+            if (await lease.Context.Teachers.AnyAsync(cancellationToken))
             {
                 return false;
             }
@@ -77,9 +77,11 @@ public sealed partial class DemoSeeder(ExamDb db, IOptions<SeedOptions> options,
             }
             exams.Add(exam);
         }
-        await using var context = db.CreateContext();
-        context.Exams.AddRange(exams);
-        await context.SaveChangesAsync(cancellationToken);
+        await using (var lease = await db.LeaseAsync(cancellationToken))
+        {
+            lease.Context.Exams.AddRange(exams);
+            await lease.Context.SaveChangesAsync(cancellationToken);
+        }
         LogExams(exams.Count, exams.Sum(e => e.Questions.Count));
         return exams.Select(e => e.Id).ToList();
     }
@@ -102,9 +104,8 @@ public sealed partial class DemoSeeder(ExamDb db, IOptions<SeedOptions> options,
             return ValueTask.CompletedTask;
         });
 
-        await using var context = db.CreateContext();
-        var connection = (NpgsqlConnection)context.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
+        await using var lease = await db.LeaseAsync(cancellationToken);
+        var connection = lease.Connection;
         var copying = Stopwatch.StartNew();
         await using (var writer = await connection.BeginBinaryImportAsync("COPY teachers (code, password_hash) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
@@ -125,10 +126,9 @@ public sealed partial class DemoSeeder(ExamDb db, IOptions<SeedOptions> options,
 
     private async Task SeedAssignmentsAsync(int teachers, List<int> examIds, CancellationToken cancellationToken)
     {
-        await using var context = db.CreateContext();
-        var connection = (NpgsqlConnection)context.Database.GetDbConnection();
-        await connection.OpenAsync(cancellationToken);
-        var teacherIds = await context.Teachers.OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(cancellationToken);
+        await using var lease = await db.LeaseAsync(cancellationToken);
+        var connection = lease.Connection;
+        var teacherIds = await lease.Context.Teachers.OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(cancellationToken);
         await using var writer = await connection.BeginBinaryImportAsync("COPY exam_assignments (teacher_id, exam_id) FROM STDIN (FORMAT BINARY)", cancellationToken);
         foreach (var teacherId in teacherIds)
         {
