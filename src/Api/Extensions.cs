@@ -55,6 +55,7 @@ public static class Extensions
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddOpenApi();
+        builder.AddExamTelemetry();
         return builder;
     }
 
@@ -66,6 +67,7 @@ public static class Extensions
         routes.MapAttemptsApi();
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        routes.MapExamMetrics();
         return routes;
     }
 

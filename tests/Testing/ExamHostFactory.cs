@@ -21,6 +21,7 @@ public class ExamHostFactory(string connectionString) : WebApplicationFactory<Pr
         ["Seed:QuestionsPerExam"] = "10",
         ["Pool:MaxSize"] = "40",
         ["Pool:MinSize"] = "0",
+        ["Pool:ServerReserve"] = "20",
         ["Auth:SigningKey"] = "test-signing-key-of-at-least-32-bytes!!",
     };
 

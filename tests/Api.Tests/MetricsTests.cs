@@ -1,0 +1,27 @@
+using System.Net;
+
+namespace ExamConsole.Api.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed class MetricsTests(ApiFixture fixture)
+{
+    [Fact]
+    public async Task Metrics_AfterTeacherTraffic_ExposesNpgsqlEngineAndRouteLatency()
+    {
+        var teacher = await fixture.Data.CreateTeacherAsync();
+        using var client = await fixture.Factory.TeacherClientAsync(teacher.Code, teacher.Password);
+        (await client.GetAsync("/api/exams")).EnsureSuccessStatusCode();
+
+        var response = await client.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("db_client_connection_count", text);
+        Assert.Contains("db_client_connection_pool_name=\"exam\"", text);
+        Assert.Contains("examconsole_pool_acquire_duration_seconds_bucket", text);
+        Assert.Contains("examconsole_pool_hold_duration_seconds", text);
+        Assert.Contains("examconsole_pool_utilization", text);
+        Assert.Contains("http_server_request_duration_seconds_bucket", text);
+        Assert.Contains("http_route=\"/api/auth/login\"", text);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using ExamConsole.Data.Pool;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExamConsole.Api.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed class PoolResizeUnderLoadTests(ApiFixture fixture)
+{
+    private const int Workers = 12;
+
+    [Fact]
+    public async Task Resize_WhileTeachersAreServed_NoRequestFailsAndServerConverges()
+    {
+        var engine = fixture.Factory.Services.GetRequiredService<IPoolEngine>();
+        var before = engine.Snapshot();
+        var statuses = new ConcurrentBag<HttpStatusCode>();
+        using var stop = new CancellationTokenSource();
+        var clients = new List<(HttpClient Client, long AttemptId)>();
+        for (var i = 0; i < Workers; i++)
+        {
+            var teacher = await fixture.Data.CreateTeacherAsync();
+            var client = await fixture.Factory.TeacherClientAsync(teacher.Code, teacher.Password);
+            var started = await client.PostAsync("/api/exams/1/attempts", null);
+            var attempt = await started.Content.ReadFromJsonAsync<AttemptBody>();
+            clients.Add((client, attempt!.AttemptId));
+        }
+        var questionId = await fixture.Data.ScalarAsync<int>("SELECT min(id) FROM questions WHERE exam_id = 1");
+        var optionId = await fixture.Data.ScalarAsync<int>("SELECT min(id) FROM question_options WHERE question_id = @q", ("q", questionId));
+
+        var load = clients.Select(c => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var save = await c.Client.PutAsJsonAsync($"/api/attempts/{c.AttemptId}/answers", new { answers = new[] { new { questionId, optionId } } });
+                statuses.Add(save.StatusCode);
+                var status = await c.Client.GetAsync($"/api/attempts/{c.AttemptId}");
+                statuses.Add(status.StatusCode);
+            }
+        })).ToList();
+
+        try
+        {
+            foreach (var size in new[] { 10, 50, 5, 20 })
+            {
+                var countBefore = statuses.Count;
+                var snapshot = await engine.ResizeAsync(size, size, CancellationToken.None);
+                Assert.Equal(size, snapshot.MaxSize);
+                await WaitForBackendsAsync(size);
+                // Keep serving on the new size for a while before the next change.
+                await WaitUntilAsync(() => statuses.Count >= countBefore + 200, "200 more requests on the new size");
+            }
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(load);
+            await engine.ResizeAsync(before.MaxSize, before.MinSize, CancellationToken.None);
+        }
+
+        Assert.True(statuses.Count > 800, $"only {statuses.Count} requests were made");
+        var failed = statuses.Where(s => s is not (HttpStatusCode.NoContent or HttpStatusCode.OK)).ToList();
+        Assert.True(failed.Count == 0, $"{failed.Count} of {statuses.Count} requests failed: {string.Join(", ", failed.Distinct())}");
+        Assert.Equal(before.Generation + 5, engine.Snapshot().Generation);
+    }
+
+    private async Task WaitForBackendsAsync(int expected)
+    {
+        var until = DateTime.UtcNow.AddSeconds(20);
+        long count;
+        while ((count = await fixture.Data.ScalarAsync<long>(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'examconsole'")) != expected)
+        {
+            if (DateTime.UtcNow > until)
+            {
+                Assert.Fail($"pg_stat_activity never showed {expected} backends of the app; last {count}.");
+            }
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
+    {
+        var until = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                Assert.Fail($"Waited 30 s for {what}.");
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    private sealed record AttemptBody(long AttemptId);
+}
