@@ -10,6 +10,7 @@ if [ -z "${ConnectionStrings__Exam:-}" ]; then
   scripts/ensure-deps.sh postgresql
   export LocalPostgres__DataDirectory="${LocalPostgres__DataDirectory:-$PWD/.data/pg}"
 fi
+export Spool__Directory="${Spool__Directory:-$PWD/.data/spool}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 

@@ -4,7 +4,9 @@ using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Endpoints;
 using ExamConsole.Api.Exams;
 using ExamConsole.Api.Infrastructure;
+using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
+using ExamConsole.Api.Submissions.Spool;
 using ExamConsole.Data.Pool;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
@@ -34,7 +36,19 @@ public static class Extensions
         services.AddSingleton<ExamCatalog>();
         services.AddSingleton<PaperCache>();
         services.AddSingleton<AttemptStore>();
+        services.AddSingleton<AttemptCache>();
+
+        services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.SectionName);
+        services.AddOptions<SubmitOptions>().BindConfiguration(SubmitOptions.SectionName);
+        services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.SectionName);
+        services.AddSingleton<DatabaseResilience>();
+        services.AddSingleton<SubmissionMeters>();
+        services.AddSingleton<SubmissionWriter>();
+        services.AddSingleton<SubmissionBatcher>();
+        services.AddSingleton<SubmissionSpool>();
         services.AddSingleton<SubmissionService>();
+        services.AddSingleton<SpoolReplayer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SpoolReplayer>());
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

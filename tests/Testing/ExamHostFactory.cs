@@ -23,6 +23,7 @@ public class ExamHostFactory(string connectionString) : WebApplicationFactory<Pr
         ["Pool:MinSize"] = "0",
         ["Pool:ServerReserve"] = "20",
         ["Auth:SigningKey"] = "test-signing-key-of-at-least-32-bytes!!",
+        ["Spool:Directory"] = Path.Combine(Path.GetTempPath(), "examconsole-spool-" + Guid.NewGuid().ToString("N")),
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

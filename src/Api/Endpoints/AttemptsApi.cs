@@ -3,6 +3,7 @@ using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Exams;
 using ExamConsole.Api.Infrastructure;
 using ExamConsole.Api.Submissions;
+using ExamConsole.Api.Submissions.Spool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,6 +29,7 @@ public static class AttemptsApi
         ClaimsPrincipal user,
         AttemptStore attempts,
         PaperCache papers,
+        SubmissionSpool spool,
         IOptions<ExamApiOptions> options,
         TimeProvider time,
         CancellationToken cancellationToken)
@@ -42,7 +44,7 @@ public static class AttemptsApi
         {
             return refused;
         }
-        if (attempt!.SubmissionId is not null)
+        if (attempt!.SubmissionId is not null || spool.TryGetPending(attemptId, out _))
         {
             return Problems.Conflict("This attempt was already submitted; its answers can no longer change.");
         }
@@ -60,7 +62,7 @@ public static class AttemptsApi
         {
             return Problems.Invalid("answers", $"At most {paper.QuestionCount} answers (one per question) may be sent.");
         }
-        var (answers, errors) = TeacherAccess.ValidateAnswers(items, paper);
+        var (answers, errors) = AnswerRules.Validate(items, paper);
         if (errors.Count > 0)
         {
             return Problems.Invalid(errors);
@@ -72,15 +74,11 @@ public static class AttemptsApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<Results<Ok<SubmitResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
+    public static async Task<Results<Ok<SubmitResponse>, Accepted<SubmitResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         long attemptId,
         SubmitRequest request,
         ClaimsPrincipal user,
-        AttemptStore attempts,
         SubmissionService submissions,
-        PaperCache papers,
-        IOptions<ExamApiOptions> options,
-        TimeProvider time,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>();
@@ -97,63 +95,54 @@ public static class AttemptsApi
             return Problems.Invalid(errors);
         }
         var teacher = TeacherAccess.Teacher(user);
-        var attempt = await attempts.FindAsync(attemptId, cancellationToken);
-        if (TeacherAccess.CheckAttempt(attempt, attemptId, teacher) is { } refused)
+        var decision = await submissions.SubmitAsync(teacher.TeacherId, attemptId, request.SubmissionId!.Value, request.Answers!, cancellationToken);
+        return decision.Status switch
         {
-            return refused;
-        }
-        // A repeated submit answers the same receipt, whatever happened in between (deadline included).
-        if (attempt!.SubmissionId is { } existing)
-        {
-            return existing == request.SubmissionId
-                ? TypedResults.Ok(new SubmitResponse(attempt.ReceiptId!.Value, SubmitResponse.Recorded))
-                : Problems.Conflict("This attempt was already submitted with another submissionId.");
-        }
-        var now = time.GetUtcNow();
-        if (now > attempt.Deadline + options.Value.SubmitGrace)
-        {
-            return Problems.Gone($"The deadline of this attempt ({attempt.Deadline:u}) has passed.");
-        }
-        var paper = await papers.GetAsync(attempt.ExamId, cancellationToken);
-        if (paper is null)
-        {
-            return Problems.NotFound($"The exam of attempt {attemptId} no longer exists.");
-        }
-        if (request.Answers!.Count > paper.QuestionCount)
-        {
-            return Problems.Invalid("answers", $"At most {paper.QuestionCount} answers (one per question) may be sent.");
-        }
-        var (answers, answerErrors) = TeacherAccess.ValidateAnswers(request.Answers, paper);
-        if (answerErrors.Count > 0)
-        {
-            return Problems.Invalid(answerErrors);
-        }
-        var result = await submissions.SubmitAsync(attemptId, request.SubmissionId!.Value, answers, now, cancellationToken);
-        return result.Outcome == SubmitOutcome.Recorded
-            ? TypedResults.Ok(new SubmitResponse(result.ReceiptId!.Value, SubmitResponse.Recorded))
-            : Problems.Conflict("This attempt was already submitted with another submissionId, or this submissionId belongs to another attempt.");
+            SubmitStatus.Recorded => TypedResults.Ok(new SubmitResponse(decision.ReceiptId!.Value, SubmitResponse.Recorded)),
+            SubmitStatus.Queued => TypedResults.Accepted($"/api/attempts/{attemptId}", new SubmitResponse(decision.ReceiptId!.Value, SubmitResponse.Queued)),
+            SubmitStatus.Invalid => Problems.Invalid(decision.Errors!),
+            SubmitStatus.Conflict => Problems.Conflict(decision.Detail!),
+            SubmitStatus.Forbidden => Problems.Forbidden(decision.Detail!),
+            SubmitStatus.Gone => Problems.Gone(decision.Detail!),
+            _ => Problems.NotFound(decision.Detail!),
+        };
     }
 
     public static async Task<Results<Ok<AttemptStatusResponse>, ProblemHttpResult>> GetAsync(
         long attemptId,
         ClaimsPrincipal user,
         AttemptStore attempts,
+        AttemptCache cache,
+        SubmissionSpool spool,
         CancellationToken cancellationToken)
     {
         var teacher = TeacherAccess.Teacher(user);
-        var found = await attempts.GetStatusAsync(attemptId, cancellationToken);
+        var queued = spool.TryGetPending(attemptId, out var spooled) ? spooled : null;
+        (AttemptRow Attempt, int AnsweredCount)? found;
+        try
+        {
+            found = await attempts.GetStatusAsync(attemptId, cancellationToken);
+        }
+        catch (Exception ex) when (queued is not null && SubmissionService.IsDegradation(ex))
+        {
+            // The database is away but this node holds the submission: say so without it.
+            if (queued.TeacherId != teacher.TeacherId)
+            {
+                return Problems.Forbidden("This attempt is not yours.");
+            }
+            var known = cache.Find(attemptId);
+            return TypedResults.Ok(new AttemptStatusResponse(
+                attemptId, known?.ExamId ?? 0, known?.StartedAt ?? queued.AcceptedAt, known?.Deadline ?? queued.AcceptedAt,
+                queued.QuestionIds.Length, AttemptStatusResponse.Queued, queued.ReceiptId));
+        }
         if (TeacherAccess.CheckAttempt(found?.Attempt, attemptId, teacher) is { } refused)
         {
             return refused;
         }
         var (attempt, answered) = found!.Value;
-        return TypedResults.Ok(new AttemptStatusResponse(
-            attempt.AttemptId,
-            attempt.ExamId,
-            attempt.StartedAt,
-            attempt.Deadline,
-            answered,
-            attempt.SubmissionId is null ? AttemptStatusResponse.InProgress : AttemptStatusResponse.Submitted,
-            attempt.ReceiptId));
+        var (status, receipt) = attempt.SubmissionId is not null ? (AttemptStatusResponse.Submitted, attempt.ReceiptId)
+            : queued is not null ? (AttemptStatusResponse.Queued, queued.ReceiptId)
+            : (AttemptStatusResponse.InProgress, (Guid?)null);
+        return TypedResults.Ok(new AttemptStatusResponse(attempt.AttemptId, attempt.ExamId, attempt.StartedAt, attempt.Deadline, answered, status, receipt));
     }
 }

@@ -42,41 +42,4 @@ internal static class TeacherAccess
         }
         return attempt.TeacherId != teacher.TeacherId ? Problems.Forbidden("This attempt is not yours.") : null;
     }
-
-    /// <summary>
-    /// Checks every answer against the paper and returns them with each question once (the last
-    /// answer to a question wins), or the errors naming each bad field.
-    /// </summary>
-    public static (List<(int QuestionId, int OptionId)> Answers, Dictionary<string, string[]> Errors) ValidateAnswers(
-        IReadOnlyList<AnswerItem?> items, Paper paper)
-    {
-        var errors = new Dictionary<string, string[]>();
-        var byQuestion = new Dictionary<int, int>();
-        for (var i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            if (item?.QuestionId is not { } questionId)
-            {
-                errors[$"answers[{i}].questionId"] = ["A questionId is required."];
-                continue;
-            }
-            if (item.OptionId is not { } optionId)
-            {
-                errors[$"answers[{i}].optionId"] = ["An optionId is required."];
-                continue;
-            }
-            if (!paper.HasQuestion(questionId))
-            {
-                errors[$"answers[{i}].questionId"] = [$"Question {questionId} is not on this exam's paper."];
-                continue;
-            }
-            if (!paper.HasOption(questionId, optionId))
-            {
-                errors[$"answers[{i}].optionId"] = [$"Option {optionId} is not an option of question {questionId}."];
-                continue;
-            }
-            byQuestion[questionId] = optionId;
-        }
-        return (byQuestion.Select(kv => (kv.Key, kv.Value)).ToList(), errors);
-    }
 }

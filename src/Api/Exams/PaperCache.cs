@@ -61,6 +61,10 @@ public sealed class PaperCache(ExamDb db)
         }
     }
 
+    /// <summary>The paper when this node already holds it, without a database trip.</summary>
+    public Paper? TryGetCached(int examId) =>
+        _papers.TryGetValue(examId, out var lazy) && lazy.IsValueCreated && lazy.Value.IsCompletedSuccessfully ? lazy.Value.Result : null;
+
     /// <summary>Number of papers held (for telemetry and tests).</summary>
     public int Count => _papers.Count;
 

@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace ExamConsole.Api.Infrastructure;
 
@@ -29,7 +31,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
                 break;
             case var e when IsDatabaseUnavailable(e):
                 LogDatabaseUnavailable(exception.GetType().Name, exception.Message);
-                httpContext.Response.Headers.RetryAfter = "2";
+                httpContext.Response.Headers.RetryAfter = exception is BrokenCircuitException { RetryAfter: { } wait }
+                    ? Problems.RetryAfterValue(wait)
+                    : "2";
                 problem = new ProblemDetails
                 {
                     Status = StatusCodes.Status503ServiceUnavailable,
@@ -80,6 +84,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
 
     private static bool IsDatabaseUnavailable(Exception exception) => exception switch
     {
+        BrokenCircuitException or TimeoutRejectedException => true,
         NpgsqlException { IsTransient: true } => true,
         // Npgsql's "The connection pool has been exhausted" is an InvalidOperationException wrapping a timeout.
         InvalidOperationException { InnerException: TimeoutException } => true,

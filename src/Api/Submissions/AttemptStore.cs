@@ -1,3 +1,4 @@
+using ExamConsole.Api.Resilience;
 using ExamConsole.Data;
 using Npgsql;
 using NpgsqlTypes;
@@ -18,10 +19,20 @@ public sealed record AttemptRow(
 /// The attempt and answer SQL of the hot paths: one round trip each, as plain Npgsql commands on a
 /// connection of the pool's current generation (through <see cref="ExamDb"/>).
 /// </summary>
-public sealed class AttemptStore(ExamDb db)
+public sealed class AttemptStore(ExamDb db, DatabaseResilience resilience, AttemptCache cache)
 {
     /// <summary>Starts the teacher's attempt at an exam, or returns the one already started (Created = false).</summary>
     public async Task<(AttemptRow Attempt, bool Created)> StartAsync(int teacherId, int examId, DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        var result = await resilience.Idempotent.ExecuteAsync(
+            static async (state, ct) => await state.Store.StartOnceAsync(state.teacherId, state.examId, state.now, state.deadline, ct),
+            (Store: this, teacherId, examId, now, deadline),
+            cancellationToken);
+        cache.Remember(result.Attempt);
+        return result;
+    }
+
+    private async Task<(AttemptRow Attempt, bool Created)> StartOnceAsync(int teacherId, int examId, DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         await using var lease = await db.LeaseAsync(cancellationToken);
         var connection = lease.Connection;
@@ -69,9 +80,19 @@ public sealed class AttemptStore(ExamDb db)
 
     public async Task<AttemptRow?> FindAsync(long attemptId, CancellationToken cancellationToken)
     {
-        await using var lease = await db.LeaseAsync(cancellationToken);
-        var connection = lease.Connection;
-        return await FindAsync(connection, attemptId, cancellationToken);
+        var attempt = await resilience.Idempotent.ExecuteAsync(
+            static async (state, ct) =>
+            {
+                await using var lease = await state.db.LeaseAsync(ct);
+                return await FindAsync(lease.Connection, state.attemptId, ct);
+            },
+            (db, attemptId),
+            cancellationToken);
+        if (attempt is not null)
+        {
+            cache.Remember(attempt);
+        }
+        return attempt;
     }
 
     public static async Task<AttemptRow?> FindAsync(NpgsqlConnection connection, long attemptId, CancellationToken cancellationToken)
@@ -89,7 +110,13 @@ public sealed class AttemptStore(ExamDb db)
     }
 
     /// <summary>The attempt with the number of questions answered so far.</summary>
-    public async Task<(AttemptRow Attempt, int AnsweredCount)?> GetStatusAsync(long attemptId, CancellationToken cancellationToken)
+    public Task<(AttemptRow Attempt, int AnsweredCount)?> GetStatusAsync(long attemptId, CancellationToken cancellationToken) =>
+        resilience.Idempotent.ExecuteAsync(
+            static async (state, ct) => await state.Store.GetStatusOnceAsync(state.attemptId, ct),
+            (Store: this, attemptId),
+            cancellationToken).AsTask();
+
+    private async Task<(AttemptRow Attempt, int AnsweredCount)?> GetStatusOnceAsync(long attemptId, CancellationToken cancellationToken)
     {
         await using var lease = await db.LeaseAsync(cancellationToken);
         var connection = lease.Connection;
@@ -114,7 +141,14 @@ public sealed class AttemptStore(ExamDb db)
     /// Upserts answers (last write wins), unless the attempt was submitted meanwhile: returns false then.
     /// <paramref name="answers"/> holds each question once.
     /// </summary>
-    public async Task<bool> SaveAnswersAsync(long attemptId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task<bool> SaveAnswersAsync(long attemptId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, CancellationToken cancellationToken) =>
+        // An upsert of the same values: safe to repeat.
+        resilience.Idempotent.ExecuteAsync(
+            static async (state, ct) => await state.Store.SaveAnswersOnceAsync(state.attemptId, state.answers, state.now, ct),
+            (Store: this, attemptId, answers, now),
+            cancellationToken).AsTask();
+
+    private async Task<bool> SaveAnswersOnceAsync(long attemptId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var lease = await db.LeaseAsync(cancellationToken);
         var connection = lease.Connection;

@@ -1,91 +1,190 @@
-using System.Text.Json;
-using ExamConsole.Data;
-using Npgsql;
-using NpgsqlTypes;
+using ExamConsole.Api.Contracts;
+using ExamConsole.Api.Exams;
+using ExamConsole.Api.Resilience;
+using ExamConsole.Api.Submissions.Spool;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
 
 namespace ExamConsole.Api.Submissions;
 
-/// <summary>What a submit came to.</summary>
-public enum SubmitOutcome
+/// <summary>How a submit ended, and what the client is told.</summary>
+public enum SubmitStatus
 {
-    /// <summary>Committed now, or an earlier submit with the same submissionId was.</summary>
     Recorded,
-
-    /// <summary>The attempt was already submitted with another submissionId.</summary>
+    Queued,
     Conflict,
+    NotFound,
+    Forbidden,
+    Gone,
+    Invalid,
 }
 
-public sealed record SubmitResult(SubmitOutcome Outcome, Guid? ReceiptId);
+public sealed record SubmitDecision(SubmitStatus Status, Guid? ReceiptId = null, string? Detail = null, Dictionary<string, string[]>? Errors = null);
 
 /// <summary>
-/// Records a submission: the final answers and the submission row in one transaction, idempotent on
-/// submissionId (a unique index decides between concurrent identical submits, never the application).
+/// The submission path: checks the attempt, commits through the group-commit batcher, and when the
+/// database is degraded (circuit open, pool exhausted, commit failing, or fallback forced by an
+/// operator) makes the submission durable in the local spool first and answers 202 queued.
+/// A submission that got 200 or 202 is never lost.
 /// </summary>
-public sealed class SubmissionService(ExamDb db)
+public sealed partial class SubmissionService(
+    AttemptStore attempts,
+    AttemptCache cache,
+    PaperCache papers,
+    SubmissionBatcher batcher,
+    SubmissionSpool spool,
+    DatabaseResilience resilience,
+    SubmissionMeters meters,
+    IOptions<ExamApiOptions> apiOptions,
+    IOptions<SubmitOptions> submitOptions,
+    TimeProvider time,
+    ILogger<SubmissionService> logger)
 {
-    public async Task<SubmitResult> SubmitAsync(
-        long attemptId,
-        Guid submissionId,
-        IReadOnlyCollection<(int QuestionId, int OptionId)> answers,
-        DateTimeOffset acceptedAt,
-        CancellationToken cancellationToken)
+    private volatile bool _forceFallback = submitOptions.Value.ForceFallback;
+
+    /// <summary>While on, every new submission goes to the spool without trying PostgreSQL (an operator's switch).</summary>
+    public bool ForceFallback
     {
-        var receiptId = Guid.CreateVersion7(acceptedAt);
-        var answersJson = JsonSerializer.Serialize(answers.Select(a => new { questionId = a.QuestionId, optionId = a.OptionId }));
+        get => _forceFallback;
+        set => _forceFallback = value;
+    }
 
-        await using var lease = await db.LeaseAsync(cancellationToken);
-        var connection = lease.Connection;
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-
-        // ON CONFLICT DO NOTHING without a target covers both unique indexes (submission_id and attempt_id):
-        // a concurrent identical submit waits for the first to commit, then inserts nothing.
-        await using (var insert = new NpgsqlCommand(
-            """
-            INSERT INTO submissions (submission_id, attempt_id, receipt_id, answers, accepted_at, recorded_at)
-            VALUES (@submission, @attempt, @receipt, @answers, @accepted, now())
-            ON CONFLICT DO NOTHING
-            """,
-            connection,
-            transaction))
+    public async Task<SubmitDecision> SubmitAsync(int teacherId, long attemptId, Guid submissionId, IReadOnlyList<AnswerItem?> items, CancellationToken cancellationToken)
+    {
+        if (spool.TryGetPending(attemptId, out var spooled))
         {
-            insert.Parameters.AddWithValue("submission", submissionId);
-            insert.Parameters.AddWithValue("attempt", attemptId);
-            insert.Parameters.AddWithValue("receipt", receiptId);
-            insert.Parameters.Add(new NpgsqlParameter("answers", NpgsqlDbType.Jsonb) { Value = answersJson });
-            insert.Parameters.AddWithValue("accepted", acceptedAt);
-            if (await insert.ExecuteNonQueryAsync(cancellationToken) == 0)
+            return spooled.TeacherId != teacherId ? new SubmitDecision(SubmitStatus.Forbidden, Detail: "This attempt is not yours.")
+                : spooled.SubmissionId == submissionId ? new SubmitDecision(SubmitStatus.Queued, spooled.ReceiptId)
+                : new SubmitDecision(SubmitStatus.Conflict, Detail: "This attempt was already submitted with another submissionId.");
+        }
+
+        var degraded = ForceFallback || resilience.State == DatabaseResilience.Isolated;
+        AttemptRow? attempt = null;
+        if (!degraded)
+        {
+            try
             {
-                await transaction.RollbackAsync(cancellationToken);
-                return await ExistingAsync(connection, attemptId, submissionId, cancellationToken);
+                attempt = await attempts.FindAsync(attemptId, cancellationToken);
+                if (attempt is null)
+                {
+                    return new SubmitDecision(SubmitStatus.NotFound, Detail: $"There is no attempt {attemptId}.");
+                }
+            }
+            catch (Exception ex) when (IsDegradation(ex))
+            {
+                degraded = true;
+            }
+        }
+        attempt ??= cache.Find(attemptId);
+
+        var now = time.GetUtcNow();
+        Paper? paper = null;
+        if (attempt is not null)
+        {
+            if (attempt.TeacherId != teacherId)
+            {
+                return new SubmitDecision(SubmitStatus.Forbidden, Detail: "This attempt is not yours.");
+            }
+            // A repeated submit answers the same receipt, whatever happened in between (deadline included).
+            if (attempt.SubmissionId is { } existing)
+            {
+                return existing == submissionId
+                    ? new SubmitDecision(SubmitStatus.Recorded, attempt.ReceiptId)
+                    : new SubmitDecision(SubmitStatus.Conflict, Detail: "This attempt was already submitted with another submissionId.");
+            }
+            if (now > attempt.Deadline + apiOptions.Value.SubmitGrace)
+            {
+                return new SubmitDecision(SubmitStatus.Gone, Detail: $"The deadline of this attempt ({attempt.Deadline:u}) has passed.");
+            }
+            paper = papers.TryGetCached(attempt.ExamId);
+            if (paper is null && !degraded)
+            {
+                try
+                {
+                    paper = await papers.GetAsync(attempt.ExamId, cancellationToken);
+                }
+                catch (Exception ex) when (IsDegradation(ex))
+                {
+                    degraded = true;
+                }
             }
         }
 
-        if (answers.Count > 0)
+        var answers = Validate(items, paper, out var invalid);
+        if (invalid is not null)
         {
-            await using var upsert = new NpgsqlCommand(
-                """
-                INSERT INTO answers (attempt_id, question_id, option_id, answered_at)
-                SELECT @attempt, q, o, @now FROM unnest(@questions, @options) AS t(q, o)
-                ON CONFLICT (attempt_id, question_id) DO UPDATE SET option_id = excluded.option_id, answered_at = excluded.answered_at
-                """,
-                connection,
-                transaction);
-            AttemptStore.AddAnswerParameters(upsert, attemptId, answers, acceptedAt);
-            await upsert.ExecuteNonQueryAsync(cancellationToken);
+            return invalid;
         }
 
-        await transaction.CommitAsync(cancellationToken);
-        return new SubmitResult(SubmitOutcome.Recorded, receiptId);
+        var request = new SubmissionRequest(
+            submissionId,
+            attemptId,
+            teacherId,
+            Guid.CreateVersion7(now),
+            now,
+            answers.Select(a => a.QuestionId).ToArray(),
+            answers.Select(a => a.OptionId).ToArray());
+
+        if (!degraded)
+        {
+            try
+            {
+                var result = await batcher.SubmitAsync(request, cancellationToken);
+                switch (result.Outcome)
+                {
+                    case WriteOutcome.Recorded:
+                        meters.Recorded.Add(1);
+                        return new SubmitDecision(SubmitStatus.Recorded, result.ReceiptId);
+                    case WriteOutcome.Conflict:
+                        return new SubmitDecision(SubmitStatus.Conflict, Detail: "This attempt was already submitted with another submissionId, or this submissionId belongs to another attempt.");
+                    default:
+                        return new SubmitDecision(SubmitStatus.NotFound, Detail: $"There is no attempt {attemptId} of yours.");
+                }
+            }
+            catch (Exception ex) when (IsDegradation(ex))
+            {
+                LogFallingBack(attemptId, ex.GetType().Name, ex.Message);
+            }
+        }
+
+        await spool.AppendAsync(
+            new SpooledSubmission(request.SubmissionId, attemptId, teacherId, request.ReceiptId, now, request.QuestionIds, request.OptionIds),
+            cancellationToken);
+        return new SubmitDecision(SubmitStatus.Queued, request.ReceiptId);
     }
 
-    private static async Task<SubmitResult> ExistingAsync(NpgsqlConnection connection, long attemptId, Guid submissionId, CancellationToken cancellationToken)
+    /// <summary>Checks the answers against the paper when it is known; without it (database away) PostgreSQL checks them on replay.</summary>
+    private static List<(int QuestionId, int OptionId)> Validate(IReadOnlyList<AnswerItem?> items, Paper? paper, out SubmitDecision? invalid)
     {
-        var existing = await AttemptStore.FindAsync(connection, attemptId, cancellationToken);
-        if (existing?.SubmissionId == submissionId)
+        invalid = null;
+        if (paper is not null)
         {
-            return new SubmitResult(SubmitOutcome.Recorded, existing.ReceiptId);
+            if (items.Count > paper.QuestionCount)
+            {
+                invalid = new SubmitDecision(SubmitStatus.Invalid, Errors: new() { ["answers"] = [$"At most {paper.QuestionCount} answers (one per question) may be sent."] });
+                return [];
+            }
+            var (checkedAnswers, errors) = AnswerRules.Validate(items, paper);
+            if (errors.Count > 0)
+            {
+                invalid = new SubmitDecision(SubmitStatus.Invalid, Errors: errors);
+            }
+            return checkedAnswers;
         }
-        // Either the attempt holds another submissionId, or this submissionId was used on another attempt.
-        return new SubmitResult(SubmitOutcome.Conflict, null);
+        var (answers, shapeErrors) = AnswerRules.Validate(items, paper: null);
+        if (shapeErrors.Count > 0)
+        {
+            invalid = new SubmitDecision(SubmitStatus.Invalid, Errors: shapeErrors);
+        }
+        return answers;
     }
+
+    /// <summary>What sends a submission to the spool rather than failing it.</summary>
+    public static bool IsDegradation(Exception ex) =>
+        ex is BrokenCircuitException or TimeoutRejectedException || DatabaseResilience.IsDatabaseFailure(ex);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Submission of attempt {AttemptId} goes to the spool: {ExceptionType}: {Message}")]
+    private partial void LogFallingBack(long attemptId, string exceptionType, string message);
 }

@@ -1,0 +1,150 @@
+using System.Diagnostics.Metrics;
+using ExamConsole.Data.Pool;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace ExamConsole.Api.Resilience;
+
+/// <summary>
+/// The Polly pipelines around database work: a total timeout, a jittered retry of transient errors
+/// for idempotent operations only, and one circuit breaker shared by all of them, which opens on a
+/// failure ratio and which an operator can open (isolate) and close.
+/// </summary>
+public sealed partial class DatabaseResilience
+{
+    public const string Closed = "closed";
+    public const string Open = "open";
+    public const string HalfOpen = "half_open";
+    public const string Isolated = "isolated";
+
+    private readonly CircuitBreakerManualControl _manual = new();
+    private readonly CircuitBreakerStateProvider _state = new();
+    private readonly ILogger<DatabaseResilience> _logger;
+    private readonly Counter<long> _transitions;
+
+    public DatabaseResilience(IOptions<ResilienceOptions> options, IMeterFactory meterFactory, TimeProvider time, ILogger<DatabaseResilience> logger)
+    {
+        _logger = logger;
+        var o = options.Value;
+        var meter = meterFactory.Create("ExamConsole.Resilience");
+        _transitions = meter.CreateCounter<long>("examconsole.circuit.transitions", "{transition}", "Circuit breaker state changes, by new state");
+        meter.CreateObservableGauge("examconsole.circuit.state", () => StateLevel(State), "{state}", "0 closed, 1 half open, 2 open, 3 isolated");
+
+        var breaker = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions
+            {
+                FailureRatio = o.FailureRatio,
+                MinimumThroughput = o.MinimumThroughput,
+                SamplingDuration = o.SamplingDuration,
+                BreakDuration = o.BreakDuration,
+                ManualControl = _manual,
+                StateProvider = _state,
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsDatabaseFailure),
+                OnOpened = args => Changed(args.IsManual ? Isolated : Open, args.Outcome.Exception?.GetType().Name, args.IsManual),
+                OnClosed = args => Changed(Closed, null, args.IsManual),
+                OnHalfOpened = _ => Changed(HalfOpen, null, isManual: false),
+            })
+            .Build();
+
+        Idempotent = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(o.TotalTimeout)
+            .AddRetry(new RetryStrategyOptions
+            {
+                MaxRetryAttempts = Math.Max(1, o.MaxRetries),
+                Delay = o.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                // Retrying into an exhausted pool or an open circuit only adds load.
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => o.MaxRetries > 0 && IsTransient(e)),
+            })
+            .AddPipeline(breaker)
+            .Build();
+
+        Once = new ResiliencePipelineBuilder { TimeProvider = time }
+            .AddTimeout(o.TotalTimeout)
+            .AddPipeline(breaker)
+            .Build();
+        BreakDuration = o.BreakDuration;
+    }
+
+    /// <summary>For operations that may run twice with the same effect (reads, upserts, submissions keyed by submissionId).</summary>
+    public ResiliencePipeline Idempotent { get; }
+
+    /// <summary>For operations that must not be repeated: no retry.</summary>
+    public ResiliencePipeline Once { get; }
+
+    public TimeSpan BreakDuration { get; }
+
+    /// <summary>closed, open, half_open or isolated (opened by an operator).</summary>
+    public string State => _state.CircuitState switch
+    {
+        CircuitState.Open => Open,
+        CircuitState.HalfOpen => HalfOpen,
+        CircuitState.Isolated => Isolated,
+        _ => Closed,
+    };
+
+    /// <summary>True while database work is refused at once (open or isolated).</summary>
+    public bool IsOpen => _state.CircuitState is CircuitState.Open or CircuitState.Isolated;
+
+    /// <summary>Raised after every state change, with the new state and who caused it (null: the breaker itself).</summary>
+    public event Action<string, string?>? StateChanged;
+
+    /// <summary>Opens the circuit until <see cref="CloseAsync"/>: database work fails fast, submissions go to the spool.</summary>
+    public async Task OpenAsync(string actor)
+    {
+        await _manual.IsolateAsync();
+        StateChanged?.Invoke(Isolated, actor);
+    }
+
+    public async Task CloseAsync(string actor)
+    {
+        await _manual.CloseAsync();
+        StateChanged?.Invoke(Closed, actor);
+    }
+
+    /// <summary>Errors that say the database is unavailable or overloaded (not a constraint or a bad request).</summary>
+    public static bool IsDatabaseFailure(Exception e) => e switch
+    {
+        PostgresException pg => pg.IsTransient || pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("53", StringComparison.Ordinal)
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.QueryCanceled,
+        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is TimeoutException or IOException or System.Net.Sockets.SocketException,
+        TimeoutException => true,
+        TimeoutRejectedException => true,
+        _ => false,
+    };
+
+    /// <summary>Database failures worth one more try: not an exhausted pool, not a statement the server cancelled.</summary>
+    public static bool IsTransient(Exception e) =>
+        e is not PoolExhaustedException
+        && e is not PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }
+        && IsDatabaseFailure(e);
+
+    private ValueTask Changed(string state, string? cause, bool isManual)
+    {
+        _transitions.Add(1, new KeyValuePair<string, object?>("state", state));
+        LogStateChanged(state, cause ?? "-");
+        if (!isManual)
+        {
+            // Manual changes are raised by OpenAsync/CloseAsync, with their actor.
+            StateChanged?.Invoke(state, null);
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    private static int StateLevel(string state) => state switch
+    {
+        HalfOpen => 1,
+        Open => 2,
+        Isolated => 3,
+        _ => 0,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database circuit is now {State} (last failure: {Cause})")]
+    private partial void LogStateChanged(string state, string cause);
+}

@@ -1,0 +1,26 @@
+namespace ExamConsole.Api.Submissions.Spool;
+
+/// <summary>The durable fallback spool (section <c>Spool</c>).</summary>
+public sealed class SpoolOptions
+{
+    public const string SectionName = "Spool";
+
+    /// <summary>Folder of the spool file; relative paths are taken from the content root.</summary>
+    public string Directory { get; set; } = ".data/spool";
+
+    /// <summary>How often the replayer looks for work when nothing wakes it.</summary>
+    public TimeSpan ReplayInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Most submissions replayed in one transaction.</summary>
+    public int ReplayBatch { get; set; } = 256;
+}
+
+/// <summary>A submission made durable on this node's disk before its 202 was sent.</summary>
+public sealed record SpooledSubmission(
+    Guid SubmissionId,
+    long AttemptId,
+    int TeacherId,
+    Guid ReceiptId,
+    DateTimeOffset AcceptedAt,
+    int[] QuestionIds,
+    int[] OptionIds);

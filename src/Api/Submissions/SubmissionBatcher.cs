@@ -1,0 +1,130 @@
+using System.Threading.Channels;
+using ExamConsole.Api.Resilience;
+using Microsoft.Extensions.Options;
+
+namespace ExamConsole.Api.Submissions;
+
+/// <summary>
+/// Group commit: concurrent submissions are gathered into one transaction (at most
+/// <see cref="SubmitOptions.MaxBatch"/>, waiting at most <see cref="SubmitOptions.MaxWait"/> for
+/// more), and each caller returns only once its own row is committed. With group commit off,
+/// each submission is its own transaction (same SQL, batch of one).
+/// </summary>
+public sealed class SubmissionBatcher : IAsyncDisposable
+{
+    private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
+    private readonly SubmissionWriter _writer;
+    private readonly DatabaseResilience _resilience;
+    private readonly SubmissionMeters _meters;
+    private readonly SubmitOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Task[] _committers;
+
+    public SubmissionBatcher(SubmissionWriter writer, DatabaseResilience resilience, SubmissionMeters meters, IOptions<SubmitOptions> options, TimeProvider time)
+    {
+        _writer = writer;
+        _resilience = resilience;
+        _meters = meters;
+        _options = options.Value;
+        _time = time;
+        _committers = Enumerable.Range(0, Math.Max(1, _options.Committers)).Select(_ => Task.Run(CommitLoopAsync)).ToArray();
+    }
+
+    /// <summary>Records the submission; returns once it is committed (or throws what the database threw).</summary>
+    public async Task<WriteResult> SubmitAsync(SubmissionRequest request, CancellationToken cancellationToken)
+    {
+        if (!_options.GroupCommit)
+        {
+            var single = await WriteAsync([request], cancellationToken);
+            return single[0];
+        }
+        var pending = new Pending(request);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            throw new ObjectDisposedException(nameof(SubmissionBatcher));
+        }
+        return await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    private Task<WriteResult[]> WriteAsync(IReadOnlyList<SubmissionRequest> batch, CancellationToken cancellationToken)
+    {
+        _meters.BatchSize.Record(batch.Count);
+        // Idempotent on submissionId, so a transient failure may be retried.
+        return _resilience.Idempotent.ExecuteAsync(
+            static async (state, ct) => await state.Writer.WriteAsync(state.Batch, ct),
+            (Writer: _writer, Batch: batch),
+            cancellationToken).AsTask();
+    }
+
+    private async Task CommitLoopAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<Pending>(_options.MaxBatch);
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            if (!reader.TryRead(out var first))
+            {
+                continue;
+            }
+            batch.Add(first);
+            await GatherAsync(reader, batch);
+            try
+            {
+                var results = await WriteAsync(batch.Select(p => p.Request).ToList(), CancellationToken.None);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.TrySetResult(results[i]);
+                }
+            }
+            catch (Exception ex)
+            {
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    private async Task GatherAsync(ChannelReader<Pending> reader, List<Pending> batch)
+    {
+        var deadline = _time.GetTimestamp() + (long)(_options.MaxWait.TotalSeconds * _time.TimestampFrequency);
+        while (batch.Count < _options.MaxBatch)
+        {
+            if (reader.TryRead(out var next))
+            {
+                batch.Add(next);
+                continue;
+            }
+            var remaining = deadline - _time.GetTimestamp();
+            if (remaining <= 0)
+            {
+                return;
+            }
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), _time);
+            try
+            {
+                if (!await reader.WaitToReadAsync(wait.Token))
+                {
+                    return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await Task.WhenAll(_committers);
+    }
+
+    private sealed record Pending(SubmissionRequest Request)
+    {
+        public TaskCompletionSource<WriteResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

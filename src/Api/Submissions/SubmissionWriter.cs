@@ -1,0 +1,168 @@
+using System.Text.Json;
+using ExamConsole.Data;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace ExamConsole.Api.Submissions;
+
+/// <summary>A submission to record: the client's id, the receipt issued for it, its final answers.</summary>
+public sealed record SubmissionRequest(
+    Guid SubmissionId,
+    long AttemptId,
+    int TeacherId,
+    Guid ReceiptId,
+    DateTimeOffset AcceptedAt,
+    int[] QuestionIds,
+    int[] OptionIds);
+
+/// <summary>What PostgreSQL made of a submission.</summary>
+public enum WriteOutcome
+{
+    /// <summary>Inserted now, or the same submissionId was already there (its receipt is returned).</summary>
+    Recorded,
+
+    /// <summary>The attempt already holds another submissionId, or this submissionId belongs to another attempt.</summary>
+    Conflict,
+
+    /// <summary>No such attempt of this teacher.</summary>
+    Rejected,
+}
+
+public sealed record WriteResult(WriteOutcome Outcome, Guid? ReceiptId);
+
+/// <summary>
+/// Records many submissions in one transaction (group commit, and the spool's replay). Ownership
+/// and answers are checked in SQL against the attempt and its paper, so that a submission spooled
+/// while the database was away is held to the same rules when it arrives. Idempotent on submissionId.
+/// </summary>
+public sealed class SubmissionWriter(ExamDb db)
+{
+    public async Task<WriteResult[]> WriteAsync(IReadOnlyList<SubmissionRequest> batch, CancellationToken cancellationToken)
+    {
+        await using var lease = await db.LeaseAsync(cancellationToken);
+        var connection = lease.Connection;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+
+        var inserted = await InsertSubmissionsAsync(connection, transaction, batch, cancellationToken);
+        var fresh = batch.Where(s => inserted.Contains(s.SubmissionId)).ToList();
+        if (fresh.Count > 0)
+        {
+            await UpsertAnswersAsync(connection, transaction, fresh, cancellationToken);
+        }
+        var results = new WriteResult[batch.Count];
+        var existing = fresh.Count == batch.Count
+            ? []
+            : await ExistingAsync(connection, transaction, batch.Where(s => !inserted.Contains(s.SubmissionId)).ToList(), cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var s = batch[i];
+            if (inserted.Contains(s.SubmissionId))
+            {
+                results[i] = new WriteResult(WriteOutcome.Recorded, s.ReceiptId);
+            }
+            else if (existing.FirstOrDefault(e => e.SubmissionId == s.SubmissionId) is { } same && same.AttemptId == s.AttemptId)
+            {
+                results[i] = new WriteResult(WriteOutcome.Recorded, same.ReceiptId);
+            }
+            else if (existing.Any(e => e.AttemptId == s.AttemptId || e.SubmissionId == s.SubmissionId))
+            {
+                results[i] = new WriteResult(WriteOutcome.Conflict, null);
+            }
+            else
+            {
+                results[i] = new WriteResult(WriteOutcome.Rejected, null);
+            }
+        }
+        return results;
+    }
+
+    private static async Task<HashSet<Guid>> InsertSubmissionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SubmissionRequest> batch, CancellationToken cancellationToken)
+    {
+        // ON CONFLICT DO NOTHING without a target covers both unique indexes (submission_id, attempt_id),
+        // between rows of this batch too; concurrent identical submits wait for the first to commit.
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO submissions (submission_id, attempt_id, receipt_id, answers, accepted_at, recorded_at)
+            SELECT t.sid, t.aid, t.rid, t.answers, t.accepted, now()
+            FROM unnest(@sids, @aids, @tids, @rids, @answers, @accepted) AS t(sid, aid, tid, rid, answers, accepted)
+            JOIN attempts a ON a.id = t.aid AND a.teacher_id = t.tid
+            ON CONFLICT DO NOTHING
+            RETURNING submission_id
+            """,
+            connection,
+            transaction);
+        command.Parameters.Add(Array("sids", NpgsqlDbType.Uuid, batch.Select(s => s.SubmissionId)));
+        command.Parameters.Add(Array("aids", NpgsqlDbType.Bigint, batch.Select(s => s.AttemptId)));
+        command.Parameters.Add(Array("tids", NpgsqlDbType.Integer, batch.Select(s => s.TeacherId)));
+        command.Parameters.Add(Array("rids", NpgsqlDbType.Uuid, batch.Select(s => s.ReceiptId)));
+        command.Parameters.Add(Array("answers", NpgsqlDbType.Jsonb, batch.Select(AnswersJson)));
+        command.Parameters.Add(Array("accepted", NpgsqlDbType.TimestampTz, batch.Select(s => s.AcceptedAt)));
+        var inserted = new HashSet<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            inserted.Add(reader.GetGuid(0));
+        }
+        return inserted;
+    }
+
+    private static async Task UpsertAnswersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<SubmissionRequest> fresh, CancellationToken cancellationToken)
+    {
+        var rows = fresh.SelectMany(s => s.QuestionIds.Select((q, i) => (s.AttemptId, QuestionId: q, OptionId: s.OptionIds[i], s.AcceptedAt))).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        // Only answers to questions of the attempt's own paper, with an option of that question, are kept.
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO answers (attempt_id, question_id, option_id, answered_at)
+            SELECT t.aid, t.qid, t.oid, t.at
+            FROM unnest(@aids, @qids, @oids, @ats) AS t(aid, qid, oid, at)
+            JOIN attempts a ON a.id = t.aid
+            JOIN questions q ON q.id = t.qid AND q.exam_id = a.exam_id
+            JOIN question_options o ON o.id = t.oid AND o.question_id = q.id
+            ON CONFLICT (attempt_id, question_id) DO UPDATE SET option_id = excluded.option_id, answered_at = excluded.answered_at
+            """,
+            connection,
+            transaction);
+        command.Parameters.Add(Array("aids", NpgsqlDbType.Bigint, rows.Select(r => r.AttemptId)));
+        command.Parameters.Add(Array("qids", NpgsqlDbType.Integer, rows.Select(r => r.QuestionId)));
+        command.Parameters.Add(Array("oids", NpgsqlDbType.Integer, rows.Select(r => r.OptionId)));
+        command.Parameters.Add(Array("ats", NpgsqlDbType.TimestampTz, rows.Select(r => r.AcceptedAt)));
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private sealed record Existing(Guid SubmissionId, long AttemptId, Guid ReceiptId);
+
+    private static async Task<List<Existing>> ExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<SubmissionRequest> others, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "SELECT submission_id, attempt_id, receipt_id FROM submissions WHERE submission_id = ANY(@sids) OR attempt_id = ANY(@aids)",
+            connection,
+            transaction);
+        command.Parameters.Add(Array("sids", NpgsqlDbType.Uuid, others.Select(s => s.SubmissionId)));
+        command.Parameters.Add(Array("aids", NpgsqlDbType.Bigint, others.Select(s => s.AttemptId)));
+        var existing = new List<Existing>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            existing.Add(new Existing(reader.GetGuid(0), reader.GetInt64(1), reader.GetGuid(2)));
+        }
+        return existing;
+    }
+
+    private static string AnswersJson(SubmissionRequest s) =>
+        JsonSerializer.Serialize(s.QuestionIds.Select((q, i) => new AnswerPair(q, s.OptionIds[i])), SubmissionJsonContext.Default.IEnumerableAnswerPair);
+
+    private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
+        new(name, NpgsqlDbType.Array | type) { Value = values.ToArray() };
+}
+
+internal sealed record AnswerPair(int QuestionId, int OptionId);
+
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(IEnumerable<AnswerPair>))]
+internal sealed partial class SubmissionJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
