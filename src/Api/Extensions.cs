@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
+using ExamConsole.Api.Admission;
 using ExamConsole.Api.Auth;
 using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Endpoints;
@@ -41,6 +42,7 @@ public static class Extensions
         services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.SectionName);
         services.AddOptions<SubmitOptions>().BindConfiguration(SubmitOptions.SectionName);
         services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.SectionName);
+        services.AddAdmissionGate();
         services.AddSingleton<DatabaseResilience>();
         services.AddSingleton<SubmissionMeters>();
         services.AddSingleton<SubmissionWriter>();
@@ -93,6 +95,7 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseApiBodySizeLimit(options.MaxRequestBodyBytes);
         app.UseRouting();
+        app.UseRateLimiter();
         // Every pool lease taken while serving a request names its endpoint (leak reports, slow commands).
         app.Use((context, next) =>
         {

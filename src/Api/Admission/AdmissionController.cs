@@ -1,0 +1,319 @@
+using System.Diagnostics.Metrics;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+
+namespace ExamConsole.Api.Admission;
+
+/// <summary>
+/// A concurrency limiter with a bounded queue, two priorities and limits that change at run time
+/// (System.Threading.RateLimiting's own limiters are fixed once built). A full queue makes room
+/// for a high-priority request by shedding the newest low-priority waiter. Every wait is bounded
+/// by <see cref="AdmissionOptions.QueueTimeout"/>.
+/// </summary>
+public sealed class AdmissionController : IDisposable
+{
+    private readonly Lock _gate = new();
+    private readonly LinkedList<Waiter>[] _queues = [new(), new()];
+    private readonly PriorityLimiter[] _limiters;
+    private readonly TimeProvider _time;
+    private readonly Counter<long> _rejectedCounter;
+    private int? _maxConcurrent;
+    private int? _queueLimit;
+    private int _inFlight;
+    private long _rejected;
+    private long _admitted;
+    private long _idleSince;
+
+    public AdmissionController(IOptions<AdmissionOptions> options, IMeterFactory meterFactory, TimeProvider time)
+    {
+        _time = time;
+        _maxConcurrent = options.Value.MaxConcurrent;
+        _queueLimit = options.Value.QueueLimit;
+        QueueTimeout = options.Value.QueueTimeout;
+        RetryAfter = options.Value.RetryAfter;
+        _idleSince = time.GetTimestamp();
+        _limiters = [new PriorityLimiter(this, AdmissionPriority.High), new PriorityLimiter(this, AdmissionPriority.Low)];
+        var meter = meterFactory.Create("ExamConsole.Admission");
+        meter.CreateObservableGauge("examconsole.admission.in_flight", () => State().InFlight, "{request}", "Teacher requests being served");
+        meter.CreateObservableGauge("examconsole.admission.queued", () => State().Queued, "{request}", "Teacher requests waiting for a slot");
+        _rejectedCounter = meter.CreateCounter<long>("examconsole.admission.rejected", "{request}", "Teacher requests shed with 503");
+    }
+
+    public TimeSpan QueueTimeout { get; }
+
+    public TimeSpan RetryAfter { get; }
+
+    /// <summary>The limiter that admits requests of one priority (shares this gate's slots and queue).</summary>
+    public RateLimiter For(AdmissionPriority priority) => _limiters[(int)priority];
+
+    public AdmissionState State()
+    {
+        lock (_gate)
+        {
+            return new AdmissionState(_maxConcurrent, _queueLimit, _inFlight, _queues[0].Count + _queues[1].Count, _rejected, _admitted);
+        }
+    }
+
+    /// <summary>New limits, in force at once: waiters are admitted into new room, or shed when the queue shrank.</summary>
+    public AdmissionState Update(int? maxConcurrent, int? queueLimit)
+    {
+        var shed = new List<Waiter>();
+        var admit = new List<Waiter>();
+        lock (_gate)
+        {
+            _maxConcurrent = maxConcurrent;
+            _queueLimit = queueLimit;
+            admit.AddRange(DequeueAdmittable());
+            while (queueLimit is { } limit && _queues[0].Count + _queues[1].Count > limit)
+            {
+                var from = _queues[1].Count > 0 ? _queues[1] : _queues[0];
+                shed.Add(from.Last!.Value);
+                from.RemoveLast();
+            }
+        }
+        foreach (var waiter in admit)
+        {
+            waiter.Grant();
+        }
+        foreach (var waiter in shed)
+        {
+            Reject(waiter);
+        }
+        return State();
+    }
+
+    private RateLimitLease TryAcquire(AdmissionPriority priority)
+    {
+        lock (_gate)
+        {
+            if (HasRoom())
+            {
+                return Admit();
+            }
+        }
+        return Rejected();
+    }
+
+    private ValueTask<RateLimitLease> AcquireAsync(AdmissionPriority priority, CancellationToken cancellationToken)
+    {
+        Waiter waiter;
+        Waiter? evicted = null;
+        lock (_gate)
+        {
+            if (HasRoom() && _queues[0].Count + _queues[1].Count == 0)
+            {
+                return ValueTask.FromResult(Admit());
+            }
+            var queued = _queues[0].Count + _queues[1].Count;
+            if (_queueLimit is { } limit && queued >= limit)
+            {
+                if (priority == AdmissionPriority.High && _queues[1].Count > 0)
+                {
+                    evicted = _queues[1].Last!.Value;
+                    _queues[1].RemoveLast();
+                }
+                else
+                {
+                    _rejected++;
+                    _rejectedCounter.Add(1);
+                    return ValueTask.FromResult(Rejected(countIt: false));
+                }
+            }
+            waiter = new Waiter(this, priority);
+            waiter.Node = _queues[(int)priority].AddLast(waiter);
+        }
+        if (evicted is not null)
+        {
+            Reject(evicted);
+        }
+        waiter.Start(QueueTimeout, _time, cancellationToken);
+        return new ValueTask<RateLimitLease>(waiter.Task);
+    }
+
+    private bool HasRoom() => _maxConcurrent is not { } max || _inFlight < max;
+
+    private RateLimitLease Admit()
+    {
+        _inFlight++;
+        _admitted++;
+        return new Lease(this, acquired: true, TimeSpan.Zero);
+    }
+
+    private RateLimitLease Rejected(bool countIt = true)
+    {
+        if (countIt)
+        {
+            Interlocked.Increment(ref _rejected);
+            _rejectedCounter.Add(1);
+        }
+        return new Lease(null, acquired: false, RetryAfter);
+    }
+
+    private void Release()
+    {
+        List<Waiter> admit;
+        lock (_gate)
+        {
+            _inFlight--;
+            if (_inFlight == 0)
+            {
+                _idleSince = _time.GetTimestamp();
+            }
+            admit = DequeueAdmittable();
+        }
+        foreach (var waiter in admit)
+        {
+            waiter.Grant();
+        }
+    }
+
+    // Under _gate: the waiters that fit now, high priority first; their slots are taken here.
+    private List<Waiter> DequeueAdmittable()
+    {
+        var admit = new List<Waiter>();
+        while (HasRoom() && (_queues[0].First ?? _queues[1].First) is { } node)
+        {
+            node.List!.Remove(node);
+            _inFlight++;
+            _admitted++;
+            admit.Add(node.Value);
+        }
+        return admit;
+    }
+
+    private void Reject(Waiter waiter)
+    {
+        lock (_gate)
+        {
+            _rejected++;
+        }
+        _rejectedCounter.Add(1);
+        waiter.Fail(new Lease(null, acquired: false, RetryAfter));
+    }
+
+    // A waiter that timed out or was cancelled leaves the queue, unless it was granted meanwhile.
+    private bool Withdraw(Waiter waiter)
+    {
+        lock (_gate)
+        {
+            if (waiter.Node?.List is null)
+            {
+                return false;
+            }
+            waiter.Node.List.Remove(waiter.Node);
+            _rejected++;
+        }
+        _rejectedCounter.Add(1);
+        return true;
+    }
+
+    public void Dispose()
+    {
+        foreach (var limiter in _limiters)
+        {
+            limiter.Dispose();
+        }
+    }
+
+    private sealed class Waiter(AdmissionController owner, AdmissionPriority priority)
+    {
+        private readonly TaskCompletionSource<RateLimitLease> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private CancellationTokenRegistration _cancellation;
+        private ITimer? _timer;
+
+        public AdmissionPriority Priority { get; } = priority;
+
+        public LinkedListNode<Waiter>? Node { get; set; }
+
+        public Task<RateLimitLease> Task => _done.Task;
+
+        public void Start(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+        {
+            _timer = time.CreateTimer(_ => GiveUp(), null, timeout, Timeout.InfiniteTimeSpan);
+            _cancellation = cancellationToken.Register(GiveUp);
+        }
+
+        public void Grant()
+        {
+            Stop();
+            if (!_done.TrySetResult(new Lease(owner, acquired: true, TimeSpan.Zero)))
+            {
+                owner.Release();
+            }
+        }
+
+        public void Fail(RateLimitLease lease)
+        {
+            Stop();
+            _done.TrySetResult(lease);
+        }
+
+        private void GiveUp()
+        {
+            if (owner.Withdraw(this))
+            {
+                Fail(new Lease(null, acquired: false, owner.RetryAfter));
+            }
+        }
+
+        private void Stop()
+        {
+            _timer?.Dispose();
+            _cancellation.Dispose();
+        }
+    }
+
+    private sealed class Lease(AdmissionController? owner, bool acquired, TimeSpan retryAfter) : RateLimitLease
+    {
+        private AdmissionController? _owner = owner;
+
+        public override bool IsAcquired { get; } = acquired;
+
+        public override IEnumerable<string> MetadataNames => IsAcquired ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            if (!IsAcquired && metadataName == MetadataName.RetryAfter.Name)
+            {
+                metadata = retryAfter;
+                return true;
+            }
+            metadata = null;
+            return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            Interlocked.Exchange(ref _owner, null)?.Release();
+        }
+    }
+
+    private sealed class PriorityLimiter(AdmissionController owner, AdmissionPriority priority) : RateLimiter
+    {
+        public override TimeSpan? IdleDuration
+        {
+            get
+            {
+                var state = owner.State();
+                return state.InFlight == 0 && state.Queued == 0 ? owner._time.GetElapsedTime(Volatile.Read(ref owner._idleSince)) : null;
+            }
+        }
+
+        public override RateLimiterStatistics? GetStatistics()
+        {
+            var state = owner.State();
+            return new RateLimiterStatistics
+            {
+                CurrentAvailablePermits = state.MaxConcurrent is { } max ? Math.Max(0, max - state.InFlight) : int.MaxValue,
+                CurrentQueuedCount = state.Queued,
+                TotalFailedLeases = state.RejectedTotal,
+                TotalSuccessfulLeases = state.AdmittedTotal,
+            };
+        }
+
+        protected override RateLimitLease AttemptAcquireCore(int permitCount) => owner.TryAcquire(priority);
+
+        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+            owner.AcquireAsync(priority, cancellationToken);
+    }
+}

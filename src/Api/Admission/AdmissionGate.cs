@@ -1,0 +1,65 @@
+using System.Threading.RateLimiting;
+using ExamConsole.Api.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExamConsole.Api.Admission;
+
+/// <summary>
+/// Puts the <see cref="AdmissionController"/> in front of the teacher endpoints through ASP.NET
+/// Core's rate-limiting middleware: a shed request gets 503 with Retry-After at once.
+/// Operator, health, metrics and console requests are never held back by it.
+/// </summary>
+public static class AdmissionGate
+{
+    private const string HighKey = "high";
+    private const string LowKey = "low";
+    private const string NoneKey = "none";
+
+    public static IServiceCollection AddAdmissionGate(this IServiceCollection services)
+    {
+        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.SectionName);
+        services.AddSingleton<AdmissionController>();
+        services.AddRateLimiter(options =>
+        {
+            options.RejectionStatusCode = StatusCodes.Status503ServiceUnavailable;
+            options.OnRejected = async (context, cancellationToken) =>
+            {
+                var controller = context.HttpContext.RequestServices.GetRequiredService<AdmissionController>();
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : controller.RetryAfter;
+                await Problems.TryLater(StatusCodes.Status503ServiceUnavailable, retryAfter, "The exam service is at its admission limit. Try again shortly.")
+                    .ExecuteAsync(context.HttpContext);
+            };
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var key = Classify(context.Request);
+                if (key == NoneKey)
+                {
+                    return RateLimitPartition.GetNoLimiter(NoneKey);
+                }
+                var controller = context.RequestServices.GetRequiredService<AdmissionController>();
+                return RateLimitPartition.Get(key, k => controller.For(k == HighKey ? AdmissionPriority.High : AdmissionPriority.Low));
+            });
+        });
+        return services;
+    }
+
+    /// <summary>Submissions and answer saves first; every other teacher request after them; the rest is not gated.</summary>
+    public static string Classify(HttpRequest request)
+    {
+        var path = request.Path;
+        if (!path.StartsWithSegments("/api") || path.StartsWithSegments("/api/admin"))
+        {
+            return NoneKey;
+        }
+        if (path.StartsWithSegments("/api/attempts", out var rest)
+            && ((HttpMethods.IsPost(request.Method) && rest.Value?.EndsWith("/submit", StringComparison.Ordinal) == true)
+                || (HttpMethods.IsPut(request.Method) && rest.Value?.EndsWith("/answers", StringComparison.Ordinal) == true)))
+        {
+            return HighKey;
+        }
+        return LowKey;
+    }
+}

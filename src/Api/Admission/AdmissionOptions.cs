@@ -1,0 +1,29 @@
+namespace ExamConsole.Api.Admission;
+
+/// <summary>The admission gate in front of the teacher endpoints (section <c>Admission</c>); operators change the limits at run time.</summary>
+public sealed class AdmissionOptions
+{
+    public const string SectionName = "Admission";
+
+    /// <summary>Teacher requests in flight at once (null: no limit).</summary>
+    public int? MaxConcurrent { get; set; } = 1024;
+
+    /// <summary>Requests waiting for a slot (null: no limit; 0: shed at once when full).</summary>
+    public int? QueueLimit { get; set; } = 4096;
+
+    /// <summary>Longest a request waits in the queue before it is shed with 503.</summary>
+    public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Retry-After sent with a shed request.</summary>
+    public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>Which requests go first when the gate is full: submissions and answer saves before reads.</summary>
+public enum AdmissionPriority
+{
+    High = 0,
+    Low = 1,
+}
+
+/// <summary>The gate as the operator API and the console show it.</summary>
+public sealed record AdmissionState(int? MaxConcurrent, int? QueueLimit, int InFlight, int Queued, long RejectedTotal, long AdmittedTotal);

@@ -1,0 +1,120 @@
+using System.Threading.RateLimiting;
+using ExamConsole.Api.Admission;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace ExamConsole.Api.Tests;
+
+public sealed class AdmissionControllerTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private AdmissionController Create(int? max, int? queue) =>
+        new(Options.Create(new AdmissionOptions { MaxConcurrent = max, QueueLimit = queue, QueueTimeout = TimeSpan.FromSeconds(2) }),
+            _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            _time);
+
+    [Fact]
+    public async Task Acquire_FullGateAndFullQueue_RejectsAtOnceWithRetryAfter()
+    {
+        using var gate = Create(max: 1, queue: 1);
+        using var first = await gate.For(AdmissionPriority.Low).AcquireAsync();
+        var second = gate.For(AdmissionPriority.Low).AcquireAsync();
+
+        using var third = await gate.For(AdmissionPriority.Low).AcquireAsync();
+
+        Assert.True(first.IsAcquired);
+        Assert.False(second.IsCompleted);
+        Assert.False(third.IsAcquired);
+        Assert.True(third.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+        Assert.Equal(TimeSpan.FromSeconds(1), retryAfter);
+        Assert.Equal(new AdmissionState(1, 1, 1, 1, 1, 1), gate.State());
+        first.Dispose();
+        using var admitted = await second;
+        Assert.True(admitted.IsAcquired);
+    }
+
+    [Fact]
+    public async Task Acquire_HighPriorityOnFullQueue_ShedsNewestLowWaiterAndGoesFirst()
+    {
+        using var gate = Create(max: 1, queue: 2);
+        var held = await gate.For(AdmissionPriority.Low).AcquireAsync();
+        var low1 = gate.For(AdmissionPriority.Low).AcquireAsync();
+        var low2 = gate.For(AdmissionPriority.Low).AcquireAsync();
+
+        var high = gate.For(AdmissionPriority.High).AcquireAsync();
+
+        Assert.False((await low2).IsAcquired);
+        Assert.False(high.IsCompleted);
+        held.Dispose();
+        using (var h = await high)
+        {
+            Assert.True(h.IsAcquired);
+            Assert.False(low1.IsCompleted);
+        }
+        using var l1 = await low1;
+        Assert.True(l1.IsAcquired);
+    }
+
+    [Fact]
+    public async Task Acquire_WaitingPastQueueTimeout_IsShed()
+    {
+        using var gate = Create(max: 1, queue: 10);
+        using var held = await gate.For(AdmissionPriority.High).AcquireAsync();
+        var waiting = gate.For(AdmissionPriority.High).AcquireAsync();
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        using var lease = await waiting;
+        Assert.False(lease.IsAcquired);
+        Assert.Equal(0, gate.State().Queued);
+        Assert.Equal(1, gate.State().RejectedTotal);
+    }
+
+    [Fact]
+    public async Task Update_RaisingTheLimit_AdmitsWaitersAtOnce()
+    {
+        using var gate = Create(max: 1, queue: 10);
+        using var held = await gate.For(AdmissionPriority.Low).AcquireAsync();
+        var waiting = gate.For(AdmissionPriority.Low).AcquireAsync();
+
+        var state = gate.Update(maxConcurrent: 5, queueLimit: 10);
+
+        using var lease = await waiting;
+        Assert.True(lease.IsAcquired);
+        Assert.Equal(2, state.InFlight);
+        Assert.Equal(0, state.Queued);
+    }
+
+    [Fact]
+    public async Task Update_ShrinkingTheQueue_ShedsLowWaitersFirst()
+    {
+        using var gate = Create(max: 1, queue: 10);
+        using var held = await gate.For(AdmissionPriority.Low).AcquireAsync();
+        var high = gate.For(AdmissionPriority.High).AcquireAsync();
+        var low = gate.For(AdmissionPriority.Low).AcquireAsync();
+
+        gate.Update(maxConcurrent: 1, queueLimit: 1);
+
+        Assert.False((await low).IsAcquired);
+        Assert.False(high.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Acquire_NoLimits_AdmitsEverything()
+    {
+        using var gate = Create(max: null, queue: null);
+        var leases = await Task.WhenAll(Enumerable.Range(0, 100).Select(_ => gate.For(AdmissionPriority.Low).AcquireAsync().AsTask()));
+        Assert.All(leases, l => Assert.True(l.IsAcquired));
+        Assert.Equal(100, gate.State().InFlight);
+        foreach (var lease in leases)
+        {
+            lease.Dispose();
+        }
+        Assert.Equal(0, gate.State().InFlight);
+    }
+
+    public void Dispose() => _services.Dispose();
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using ExamConsole.Api.Admission;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExamConsole.Api.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed class AdmissionGateTests(ApiFixture fixture)
+{
+    [Fact]
+    public async Task TeacherRequest_WhenGateIsFull_Gets503WithRetryAfterAtOnce()
+    {
+        var gate = fixture.Factory.Services.GetRequiredService<AdmissionController>();
+        var before = gate.State();
+        var teacher = await fixture.Data.CreateTeacherAsync();
+        using var client = await fixture.Factory.TeacherClientAsync(teacher.Code, teacher.Password);
+        gate.Update(maxConcurrent: 1, queueLimit: 0);
+        try
+        {
+            using (await gate.For(AdmissionPriority.High).AcquireAsync())
+            {
+                var shed = await client.GetAsync("/api/exams");
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, shed.StatusCode);
+                Assert.Equal("1", shed.Headers.GetValues("Retry-After").Single());
+                Assert.Equal("application/problem+json", shed.Content.Headers.ContentType?.MediaType);
+                // Operator and health requests are never held back by the gate.
+                Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+            }
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/exams")).StatusCode);
+        }
+        finally
+        {
+            gate.Update(before.MaxConcurrent, before.QueueLimit);
+        }
+        Assert.True(gate.State().RejectedTotal > before.RejectedTotal);
+    }
+
+    [Theory]
+    [InlineData("POST", "/api/attempts/5/submit", "high")]
+    [InlineData("PUT", "/api/attempts/5/answers", "high")]
+    [InlineData("GET", "/api/exams/1/paper", "low")]
+    [InlineData("GET", "/api/exams", "low")]
+    [InlineData("POST", "/api/auth/login", "low")]
+    [InlineData("GET", "/api/admin/pool", "none")]
+    [InlineData("GET", "/metrics", "none")]
+    public void Classify_Request_GivesItsPriority(string method, string path, string expected)
+    {
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        context.Request.Method = method;
+        context.Request.Path = path;
+        Assert.Equal(expected, AdmissionGate.Classify(context.Request));
+    }
+}
