@@ -12,6 +12,9 @@ namespace ExamConsole.Testing;
 /// </summary>
 public sealed class TestData(string connectionString)
 {
+    // Unpooled: a test that restarts PostgreSQL must not get a dead pooled connection back.
+    private readonly string _connectionString = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false }.ConnectionString;
+
     private static int _nextTeacher = 8_000_000;
     private static readonly PasswordHasher<Teacher> Hasher = new(Options.Create(new PasswordHasherOptions { IterationCount = 1_000 }));
 
@@ -23,7 +26,7 @@ public sealed class TestData(string connectionString)
         var n = Interlocked.Increment(ref _nextTeacher);
         var code = "T" + n.ToString("D7", CultureInfo.InvariantCulture);
         var password = "pw-" + Guid.NewGuid().ToString("N");
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var insert = new NpgsqlCommand("INSERT INTO teachers (code, password_hash) VALUES (@code, @hash) RETURNING id", connection);
         insert.Parameters.AddWithValue("code", code);
@@ -46,7 +49,7 @@ public sealed class TestData(string connectionString)
     /// <summary>A new exam of <paramref name="questions"/> four-option questions (option 0 correct), open in the given window.</summary>
     public async Task<int> CreateExamAsync(DateTimeOffset opensAt, DateTimeOffset closesAt, int durationMinutes = 60, int questions = 5)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var exam = new NpgsqlCommand(
             "INSERT INTO exams (title, opens_at, closes_at, duration_minutes) VALUES (@title, @opens, @closes, @duration) RETURNING id", connection);
@@ -74,7 +77,7 @@ public sealed class TestData(string connectionString)
     /// <summary>Runs one SQL statement and returns the first column of the first row.</summary>
     public async Task<T?> ScalarAsync<T>(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)
@@ -87,7 +90,7 @@ public sealed class TestData(string connectionString)
 
     public async Task<int> ExecuteAsync(string sql, params (string Name, object Value)[] parameters)
     {
-        await using var connection = new NpgsqlConnection(connectionString);
+        await using var connection = new NpgsqlConnection(_connectionString);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         foreach (var (name, value) in parameters)

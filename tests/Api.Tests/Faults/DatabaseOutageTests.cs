@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Http.Json;
+using ExamConsole.Api.Submissions.Spool;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExamConsole.Api.Tests.Faults;
+
+[Collection(FaultCollection.Name)]
+public sealed class DatabaseOutageTests(FaultFixture fixture)
+{
+    private const int Submissions = 240;
+
+    [Fact]
+    public async Task Submit_WhilePostgresCrashesAndReturns_EveryAcknowledgedSubmissionLandsExactlyOnce()
+    {
+        var teachers = await fixture.TeachersWithAttemptsAsync(Submissions);
+        var question = await fixture.Data.ScalarAsync<int>("SELECT min(id) FROM questions WHERE exam_id = 1");
+        var option = await fixture.Data.ScalarAsync<int>("SELECT min(id) FROM question_options WHERE question_id = @q", ("q", question));
+        var outcomes = new ConcurrentBag<(long AttemptId, Guid SubmissionId, HttpStatusCode Status, Guid? Receipt)>();
+
+        // Submissions keep arriving, a few at a time, before, during and after the crash.
+        var sending = Task.Run(async () =>
+        {
+            foreach (var wave in teachers.Chunk(8))
+            {
+                await Task.WhenAll(wave.Select(async t =>
+                {
+                    var submissionId = Guid.NewGuid();
+                    var response = await t.Client.PostAsJsonAsync($"/api/attempts/{t.AttemptId}/submit",
+                        new { submissionId, answers = new[] { new { questionId = question, optionId = option } } });
+                    var body = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ReceiptBody>() : null;
+                    outcomes.Add((t.AttemptId, submissionId, response.StatusCode, body?.ReceiptId));
+                }));
+                await Task.Delay(100);
+            }
+        });
+        await WaitUntilAsync(() => outcomes.Count >= 40, TimeSpan.FromSeconds(30), "40 submissions before the crash");
+        await fixture.Postgres.Server.StopServerAsync("immediate");
+        // The outage the scenario asks for: PostgreSQL stays down for 10 s.
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        await fixture.Postgres.Server.StartServerAsync();
+        await sending;
+
+        Assert.Equal(Submissions, outcomes.Count);
+        var unexpected = outcomes.Where(o => o.Status is not (HttpStatusCode.OK or HttpStatusCode.Accepted)).ToList();
+        Assert.True(unexpected.Count == 0, $"{unexpected.Count} submissions were answered {string.Join(", ", unexpected.Select(o => (int)o.Status).Distinct())}");
+        Assert.Contains(outcomes, o => o.Status == HttpStatusCode.Accepted);
+        Assert.Contains(outcomes, o => o.Status == HttpStatusCode.OK);
+
+        var spool = fixture.Factory.Services.GetRequiredService<SubmissionSpool>();
+        await WaitUntilAsync(() => spool.Depth == 0, TimeSpan.FromSeconds(60), "the spool to drain");
+        foreach (var outcome in outcomes)
+        {
+            var rows = await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM submissions WHERE submission_id = @s", ("s", outcome.SubmissionId));
+            Assert.Equal(1, rows);
+            var receipt = await fixture.Data.ScalarAsync<Guid>("SELECT receipt_id FROM submissions WHERE submission_id = @s", ("s", outcome.SubmissionId));
+            Assert.Equal(outcome.Receipt, receipt);
+        }
+        // Queued submissions became submitted without any further call from their clients.
+        var (client, attemptId) = teachers.First(t => outcomes.Any(o => o.AttemptId == t.AttemptId && o.Status == HttpStatusCode.Accepted));
+        var status = await client.GetFromJsonAsync<StatusBody>($"/api/attempts/{attemptId}");
+        Assert.Equal("submitted", status!.Status);
+    }
+
+    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan deadline, string what)
+    {
+        var until = DateTime.UtcNow + deadline;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > until)
+            {
+                Assert.Fail($"Waited {deadline.TotalSeconds} s for {what}.");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    private sealed record ReceiptBody(Guid ReceiptId, string Status);
+
+    private sealed record StatusBody(string Status, Guid? ReceiptId);
+}
