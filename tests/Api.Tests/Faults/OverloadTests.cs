@@ -1,0 +1,94 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using ExamConsole.Api.Admission;
+using ExamConsole.Api.Submissions.Spool;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace ExamConsole.Api.Tests.Faults;
+
+[Collection(FaultCollection.Name)]
+public sealed class OverloadTests(FaultFixture fixture)
+{
+    [Fact]
+    public async Task Requests_AtTenTimesCapacity_AreServedOrShedPromptlyAndServerRecovers()
+    {
+        var gate = fixture.Factory.Services.GetRequiredService<AdmissionController>();
+        var before = gate.State();
+        // Capacity: 8 pooled connections behind a gate of 8 in flight and 16 queued. Ask for ten times that.
+        gate.Update(maxConcurrent: 8, queueLimit: 16);
+        var teachers = await fixture.TeachersWithAttemptsAsync(24);
+        var question = await fixture.Data.ScalarAsync<int>("SELECT min(id) FROM questions WHERE exam_id = 1");
+        var option = await fixture.Data.ScalarAsync<int>("SELECT min(id) FROM question_options WHERE question_id = @q", ("q", question));
+        var answers = new ConcurrentBag<(HttpStatusCode Status, bool RetryAfter, TimeSpan Took)>();
+        try
+        {
+            var requests = Enumerable.Range(0, 240).Select(async i =>
+            {
+                var (client, attemptId) = teachers[i % teachers.Count];
+                var watch = Stopwatch.StartNew();
+                var response = (i % 3) switch
+                {
+                    0 => await client.PutAsJsonAsync($"/api/attempts/{attemptId}/answers", new { answers = new[] { new { questionId = question, optionId = option } } }),
+                    1 => await client.GetAsync($"/api/attempts/{attemptId}"),
+                    _ => await client.GetAsync("/api/exams/1/paper"),
+                };
+                answers.Add((response.StatusCode, response.Headers.RetryAfter is not null, watch.Elapsed));
+            });
+            await Task.WhenAll(requests);
+        }
+        finally
+        {
+            gate.Update(before.MaxConcurrent, before.QueueLimit);
+        }
+
+        Assert.Equal(240, answers.Count);
+        var wrong = answers.Where(a => a.Status is not (HttpStatusCode.OK or HttpStatusCode.NoContent or HttpStatusCode.ServiceUnavailable)).ToList();
+        Assert.True(wrong.Count == 0, $"unexpected answers: {string.Join(", ", wrong.Select(w => (int)w.Status).Distinct())}");
+        Assert.Contains(answers, a => a.Status == HttpStatusCode.ServiceUnavailable);
+        Assert.All(answers.Where(a => a.Status == HttpStatusCode.ServiceUnavailable), a => Assert.True(a.RetryAfter));
+        // Acquire timeout (1 s) + queue timeout (1 s) + a margin for two busy cores: nobody waits longer.
+        var slowest = answers.Max(a => a.Took);
+        Assert.True(slowest < TimeSpan.FromSeconds(5), $"slowest answer took {slowest.TotalMilliseconds:F0} ms");
+
+        // Recovered, without a restart.
+        var (first, firstAttempt) = teachers[0];
+        Assert.Equal(HttpStatusCode.OK, (await first.GetAsync($"/api/attempts/{firstAttempt}")).StatusCode);
+        using var anonymous = fixture.Factory.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Submit_WithFallbackForced_IsQueuedThenRecordedWhenReleased()
+    {
+        var submissions = fixture.Factory.Services.GetRequiredService<ExamConsole.Api.Submissions.SubmissionService>();
+        var spool = fixture.Factory.Services.GetRequiredService<SubmissionSpool>();
+        var (client, attemptId) = (await fixture.TeachersWithAttemptsAsync(1))[0];
+        var submissionId = Guid.NewGuid();
+        submissions.ForceFallback = true;
+        try
+        {
+            var response = await client.PostAsJsonAsync($"/api/attempts/{attemptId}/submit", new { submissionId, answers = Array.Empty<object>() });
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+            Assert.Equal("queued", (await response.Content.ReadFromJsonAsync<ReceiptBody>())!.Status);
+            Assert.Equal("queued", (await client.GetFromJsonAsync<ReceiptBody>($"/api/attempts/{attemptId}"))!.Status);
+            // Repeating the same submit while queued answers the same receipt; another id is a conflict.
+            var again = await client.PostAsJsonAsync($"/api/attempts/{attemptId}/submit", new { submissionId, answers = Array.Empty<object>() });
+            Assert.Equal(HttpStatusCode.Accepted, again.StatusCode);
+            var other = await client.PostAsJsonAsync($"/api/attempts/{attemptId}/submit", new { submissionId = Guid.NewGuid(), answers = Array.Empty<object>() });
+            Assert.Equal(HttpStatusCode.Conflict, other.StatusCode);
+            Assert.Equal(0, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM submissions WHERE submission_id = @s", ("s", submissionId)));
+        }
+        finally
+        {
+            submissions.ForceFallback = false;
+        }
+
+        await DatabaseOutageTests.WaitUntilAsync(() => !spool.TryGetPending(attemptId, out _), TimeSpan.FromSeconds(20), "the replay");
+        Assert.Equal(1, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM submissions WHERE submission_id = @s", ("s", submissionId)));
+        Assert.Equal("submitted", (await client.GetFromJsonAsync<ReceiptBody>($"/api/attempts/{attemptId}"))!.Status);
+    }
+
+    private sealed record ReceiptBody(string Status);
+}
