@@ -224,7 +224,7 @@ public sealed class AnswersTests(ApiFixture fixture)
 
         var response = await anonymous.PutAsJsonAsync(attempt.AnswersUrl, new { answers = new[] { attempt.Answer(0, 0) } });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal(0, await CountAnswersAsync(attempt));
     }
 

@@ -134,6 +134,6 @@ public sealed class AttemptTests(ApiFixture fixture)
 
         var response = await client.PostAsync($"/api/exams/{examId}/attempts", null);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 }

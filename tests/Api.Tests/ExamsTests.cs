@@ -61,7 +61,7 @@ public sealed class ExamsTests(ApiFixture fixture)
 
         var response = await client.GetAsync("/api/exams");
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Theory]
@@ -75,7 +75,7 @@ public sealed class ExamsTests(ApiFixture fixture)
 
         var response = await client.GetAsync("/api/exams");
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 
     [Fact]

@@ -132,6 +132,6 @@ public sealed class PaperTests(ApiFixture fixture)
 
         var response = await client.GetAsync($"/api/exams/{examId}/paper");
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 }

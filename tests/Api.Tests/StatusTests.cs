@@ -94,6 +94,6 @@ public sealed class StatusTests(ApiFixture fixture)
 
         var response = await anonymous.GetAsync(attempt.StatusUrl);
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
     }
 }

@@ -224,7 +224,7 @@ public sealed class SubmitTests(ApiFixture fixture)
 
         var response = await anonymous.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId = Guid.NewGuid(), answers = Array.Empty<object>() });
 
-        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal(0, await CountSubmissionsAsync(attempt));
     }
 
