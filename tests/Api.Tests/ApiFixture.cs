@@ -17,8 +17,16 @@ public sealed class ApiFixture : IAsyncLifetime
     {
         _postgres = await TestPostgres.StartAsync("api");
         Factory = new ExamHostFactory(_postgres.ConnectionString);
-        // Building the server runs Program: migrations and the small demo seed.
-        _ = Factory.Server;
+        // Every test makes its own exams, at any moment of the run and in any order. With the default
+        // 30 s catalog cache, an exam created after another test loaded the catalog would stay unknown
+        // (404) to this host until the next refresh, so the outcome would depend on test order. A zero
+        // refresh reads the catalog on every request: one cheap query, and each test stays independent.
+        Factory.Settings["ExamApi:CatalogRefresh"] = "00:00:00";
+        // Kestrel on a free loopback port rather than the in-memory TestServer: the body cap of a chunked
+        // request, HTTP/1.1 parsing and connection handling are Kestrel's, and only real sockets test them.
+        Factory.UseKestrel(0);
+        // Starting the server runs Program: migrations and the small demo seed.
+        Factory.StartServer();
         Data = new TestData(_postgres.ConnectionString);
     }
 

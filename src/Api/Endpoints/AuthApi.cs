@@ -38,6 +38,11 @@ public static class AuthApi
         {
             errors["teacherCode"] = [$"A teacher code of 1 to {MaxFieldLength} characters is required."];
         }
+        else if (request.TeacherCode.Any(char.IsControl))
+        {
+            // The code goes to PostgreSQL, which refuses a NUL character in text (SQLSTATE 22021): that was a 500.
+            errors["teacherCode"] = ["A teacher code must not contain control characters."];
+        }
         if (string.IsNullOrEmpty(request.Password) || request.Password.Length > MaxFieldLength * 4)
         {
             errors["password"] = [$"A password of 1 to {MaxFieldLength * 4} characters is required."];
