@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
+using ExamConsole.Api.Admin;
 using ExamConsole.Api.Auth;
 using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Endpoints;
@@ -44,6 +45,7 @@ public static class Extensions
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(TeacherPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(TokenService.TeacherRole));
+        services.AddAdminPolicies();
 
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
