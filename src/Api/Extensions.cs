@@ -65,6 +65,8 @@ public static class Extensions
         routes.MapAuthApi();
         routes.MapExamsApi();
         routes.MapAttemptsApi();
+        routes.MapServerApi();
+        routes.MapReadinessApi();
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return routes;
@@ -77,6 +79,7 @@ public static class Extensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiBodySizeLimit(options.MaxRequestBodyBytes);
+        app.UseRouteActivityNames();
         return app;
     }
 }
