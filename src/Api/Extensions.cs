@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
 using ExamConsole.Api.Admission;
+using ExamConsole.Api.Admin;
 using ExamConsole.Api.Auth;
 using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Endpoints;
@@ -61,6 +62,7 @@ public static class Extensions
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(TeacherPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(TokenService.TeacherRole));
+        services.AddAdminPolicies();
 
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
@@ -81,6 +83,8 @@ public static class Extensions
         routes.MapAuthApi();
         routes.MapExamsApi();
         routes.MapAttemptsApi();
+        routes.MapServerApi();
+        routes.MapReadinessApi();
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         routes.MapExamMetrics();
@@ -96,15 +100,7 @@ public static class Extensions
         app.UseApiBodySizeLimit(options.MaxRequestBodyBytes);
         app.UseRouting();
         app.UseRateLimiter();
-        // Every pool lease taken while serving a request names its endpoint (leak reports, slow commands).
-        app.Use((context, next) =>
-        {
-            if (context.GetEndpoint() is { DisplayName: { } name })
-            {
-                LeaseSource.Current = name;
-            }
-            return next(context);
-        });
+        app.UseRouteActivityNames();
         return app;
     }
 }

@@ -9,6 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 await using var localPostgres = await LocalDatabase.StartIfUnconfiguredAsync(builder);
 
 builder.AddExamData();
+builder.AddServerTelemetry();
 builder.AddExamApi();
 
 var app = builder.Build();

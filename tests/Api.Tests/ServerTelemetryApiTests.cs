@@ -1,0 +1,189 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using ExamConsole.Api.Admin;
+using ExamConsole.Testing;
+using Npgsql;
+
+namespace ExamConsole.Api.Tests;
+
+[Collection(ApiCollection.Name)]
+public sealed class ServerTelemetryApiTests(ApiFixture fixture)
+{
+    [Theory]
+    [InlineData("/api/admin/slow-queries")]
+    [InlineData("/api/admin/server")]
+    [InlineData("/api/admin/readiness")]
+    public async Task ReadEndpoints_WithoutTokenOrAsTeacher_Answer401And403(string path)
+    {
+        using var anonymous = fixture.Factory.CreateClient();
+        using var teacher = AdminClients.As(fixture.Factory, "teacher");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(path)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await teacher.GetAsync(path)).StatusCode);
+    }
+
+    [Fact]
+    public async Task SlowQueries_AsViewer_AnswersStatementsAndRecentCommands()
+    {
+        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+
+        var response = await viewer.GetAsync("/api/admin/slow-queries");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var root = body.RootElement;
+        Assert.True(root.GetProperty("statementsAvailable").GetBoolean());
+        Assert.Equal(JsonValueKind.Null, root.GetProperty("advice").ValueKind);
+        var statements = root.GetProperty("statements").EnumerateArray().ToList();
+        Assert.NotEmpty(statements);
+        Assert.All(statements, s =>
+        {
+            Assert.False(string.IsNullOrEmpty(s.GetProperty("query").GetString()));
+            Assert.True(s.GetProperty("calls").GetInt64() >= 1);
+            Assert.True(s.GetProperty("totalMs").GetDouble() >= s.GetProperty("meanMs").GetDouble());
+        });
+        Assert.Equal(JsonValueKind.Array, root.GetProperty("recent").ValueKind);
+        Assert.Equal(100, root.GetProperty("slowThresholdMs").GetDouble());
+    }
+
+    [Fact]
+    public async Task SlowQueries_SortedByCallsWithALimit_ListsAtMostThatManyMostCalledFirst()
+    {
+        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+
+        var body = await viewer.GetFromJsonAsync<SlowQueriesResponse>("/api/admin/slow-queries?sort=calls&limit=3");
+
+        Assert.Equal("calls", body!.Sort);
+        Assert.Equal(3, body.Statements.Count);
+        Assert.Equal(body.Statements.Select(s => s.Calls).OrderDescending(), body.Statements.Select(s => s.Calls));
+    }
+
+    [Theory]
+    [InlineData("sort=slowest", "sort")]
+    [InlineData("limit=0", "limit")]
+    [InlineData("limit=101", "limit")]
+    public async Task SlowQueries_WithASortOrLimitOutsideTheRange_Answers400NamingIt(string query, string field)
+    {
+        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+
+        var response = await viewer.GetAsync($"/api/admin/slow-queries?{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _));
+    }
+
+    [Fact]
+    public async Task SlowQueries_CommandsRunDuringARequest_AreLoggedWithTheRouteAsSource()
+    {
+        // A host of its own that logs every command, on the same database.
+        await using var host = new ExamHostFactory(fixture.ConnectionString);
+        host.Settings["ServerTelemetry:SlowCommandThreshold"] = "00:00:00";
+        var teacher = await fixture.Data.CreateTeacherAsync();
+        using var client = host.CreateClient();
+
+        var login = await client.PostAsJsonAsync("/api/auth/login", new { teacherCode = teacher.Code, password = teacher.Password });
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+
+        using var viewer = AdminClients.As(host, AdminPolicies.ViewerRole);
+        var body = await viewer.GetFromJsonAsync<SlowQueriesResponse>("/api/admin/slow-queries?limit=100");
+        var command = Assert.Single(body!.Recent, c => c.Source == "POST /api/auth/login");
+        Assert.Contains("FROM teachers", command.Command);
+        Assert.True(command.DurationMs >= 0);
+        Assert.True(body.SlowCommandsTotal >= body.Recent.Count);
+    }
+
+    [Fact]
+    public async Task Server_AsViewer_ShowsMaxConnectionsAndAnIdleInTransactionBackend()
+    {
+        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+        await using var open = new NpgsqlConnection(fixture.ConnectionString);
+        await open.OpenAsync();
+        await using var transaction = await open.BeginTransactionAsync();
+        await using (var select = new NpgsqlCommand("SELECT 1", open, transaction))
+        {
+            await select.ExecuteScalarAsync();
+        }
+
+        var body = await Eventually.UntilAsync(
+            async () => (await viewer.GetFromJsonAsync<ServerResponse>("/api/admin/server"))!,
+            s => s.Backends.IdleInTransaction >= 1,
+            "the open transaction shows as idle in transaction");
+
+        Assert.Equal(200, body.MaxConnections);
+        Assert.True(body.Backends.Total >= body.Backends.IdleInTransaction + body.Backends.Idle + body.Backends.Active + body.Backends.Waiting);
+        Assert.Equal(5000, body.LongRunningThresholdMs);
+        Assert.NotNull(body.LongRunning);
+    }
+
+    [Fact]
+    public async Task Cancel_AsOperator_EndsTheBackendsQuery_AndAViewerMayNot()
+    {
+        await using var sleeper = new NpgsqlConnection(fixture.ConnectionString);
+        await sleeper.OpenAsync();
+        await using var sleep = new NpgsqlCommand("SELECT pg_sleep(30)", sleeper) { CommandTimeout = 60 };
+        var sleeping = sleep.ExecuteNonQueryAsync();
+        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+        using var operatorClient = AdminClients.As(fixture.Factory, AdminPolicies.OperatorRole);
+        var path = $"/api/admin/server/backends/{sleeper.ProcessID}/cancel";
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync(path, null)).StatusCode);
+        var response = await operatorClient.PostAsync(path, null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.Content.ReadFromJsonAsync<BackendSignalResponse>();
+        Assert.Equal(new BackendSignalResponse(sleeper.ProcessID, "cancel", true), body);
+        var canceled = await Assert.ThrowsAsync<PostgresException>(() => Eventually.WithinAsync(sleeping, "the canceled sleep ends"));
+        Assert.Equal(PostgresErrorCodes.QueryCanceled, canceled.SqlState);
+    }
+
+    [Fact]
+    public async Task CancelAndTerminate_OfAPidThatIsNoBackendOfThisDatabase_Answer404()
+    {
+        using var operatorClient = AdminClients.As(fixture.Factory, AdminPolicies.OperatorRole);
+        var elsewhere = new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { Database = "postgres" };
+        await using var other = new NpgsqlConnection(elsewhere.ConnectionString);
+        await other.OpenAsync();
+
+        foreach (var pid in new[] { 1, other.ProcessID })
+        {
+            foreach (var action in new[] { "cancel", "terminate" })
+            {
+                var response = await operatorClient.PostAsync($"/api/admin/server/backends/{pid}/{action}", null);
+                Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+                Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            }
+        }
+        await using var stillThere = new NpgsqlCommand("SELECT 1", other);
+        Assert.Equal(1, await stillThere.ExecuteScalarAsync());
+    }
+
+    [Fact]
+    public async Task Readiness_AsViewer_ListsEveryCheckWithActualExpectedAndAdvice()
+    {
+        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+
+        var response = await viewer.GetAsync("/api/admin/readiness");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = (await response.Content.ReadFromJsonAsync<ReadinessResponse>())!;
+        Assert.Equal(
+            ["max_connections", "open_files", "memory", "cpu_cores", "shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem", "statement_timeout", "metrics"],
+            body.Checks.Select(c => c.Name));
+        Assert.All(body.Checks, c =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(c.Actual), c.Name);
+            Assert.False(string.IsNullOrWhiteSpace(c.Expected), c.Name);
+            Assert.Equal(c.Ok, c.Advice is null);
+        });
+        // The test cluster allows 200 connections; the test host's pool of 40 plus the reserve of 200 needs 240.
+        var maxConnections = Assert.Single(body.Checks, c => c.Name == "max_connections");
+        Assert.False(maxConnections.Ok);
+        Assert.Equal("200", maxConnections.Actual);
+        Assert.Contains("max_connections = 240", maxConnections.Advice);
+        Assert.True(Assert.Single(body.Checks, c => c.Name == "statement_timeout").Ok);
+        Assert.False(body.Ready);
+    }
+}
