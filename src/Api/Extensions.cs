@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization.Metadata;
-using ExamConsole.Api.Admission;
 using ExamConsole.Api.Admin;
+using ExamConsole.Api.Admission;
 using ExamConsole.Api.Auth;
 using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Endpoints;

@@ -44,23 +44,34 @@ public sealed class SubmissionWriter(ExamDb db)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
         var inserted = await InsertSubmissionsAsync(connection, transaction, batch, cancellationToken);
-        var fresh = batch.Where(s => inserted.Contains(s.SubmissionId)).ToList();
+        // The same submissionId may come twice in one batch (a client repeating itself). The row that was
+        // inserted is known by the receipt PostgreSQL returned: its answers are written, every copy gets its receipt.
+        var claimedBy = new Dictionary<Guid, SubmissionRequest>();
+        foreach (var s in batch)
+        {
+            if (inserted.TryGetValue(s.SubmissionId, out var receipt) && receipt == s.ReceiptId)
+            {
+                claimedBy.TryAdd(s.SubmissionId, s);
+            }
+        }
+        var fresh = claimedBy.Values.ToList();
         if (fresh.Count > 0)
         {
             await UpsertAnswersAsync(connection, transaction, fresh, cancellationToken);
         }
-        var results = new WriteResult[batch.Count];
-        var existing = fresh.Count == batch.Count
-            ? []
-            : await ExistingAsync(connection, transaction, batch.Where(s => !inserted.Contains(s.SubmissionId)).ToList(), cancellationToken);
+        var others = batch.Where(s => !inserted.ContainsKey(s.SubmissionId)).ToList();
+        var existing = others.Count == 0 ? [] : await ExistingAsync(connection, transaction, others, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
+        var results = new WriteResult[batch.Count];
         for (var i = 0; i < batch.Count; i++)
         {
             var s = batch[i];
-            if (inserted.Contains(s.SubmissionId))
+            if (claimedBy.TryGetValue(s.SubmissionId, out var holder))
             {
-                results[i] = new WriteResult(WriteOutcome.Recorded, s.ReceiptId);
+                results[i] = holder.AttemptId == s.AttemptId
+                    ? new WriteResult(WriteOutcome.Recorded, holder.ReceiptId)
+                    : new WriteResult(WriteOutcome.Conflict, null);
             }
             else if (existing.FirstOrDefault(e => e.SubmissionId == s.SubmissionId) is { } same && same.AttemptId == s.AttemptId)
             {
@@ -78,7 +89,8 @@ public sealed class SubmissionWriter(ExamDb db)
         return results;
     }
 
-    private static async Task<HashSet<Guid>> InsertSubmissionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SubmissionRequest> batch, CancellationToken cancellationToken)
+    /// <summary>Inserts what it can; returns the inserted submissionIds with the receipt stored for each.</summary>
+    private static async Task<Dictionary<Guid, Guid>> InsertSubmissionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SubmissionRequest> batch, CancellationToken cancellationToken)
     {
         // ON CONFLICT DO NOTHING without a target covers both unique indexes (submission_id, attempt_id),
         // between rows of this batch too; concurrent identical submits wait for the first to commit.
@@ -89,7 +101,7 @@ public sealed class SubmissionWriter(ExamDb db)
             FROM unnest(@sids, @aids, @tids, @rids, @answers, @accepted) AS t(sid, aid, tid, rid, answers, accepted)
             JOIN attempts a ON a.id = t.aid AND a.teacher_id = t.tid
             ON CONFLICT DO NOTHING
-            RETURNING submission_id
+            RETURNING submission_id, receipt_id
             """,
             connection,
             transaction);
@@ -99,11 +111,11 @@ public sealed class SubmissionWriter(ExamDb db)
         command.Parameters.Add(Array("rids", NpgsqlDbType.Uuid, batch.Select(s => s.ReceiptId)));
         command.Parameters.Add(Array("answers", NpgsqlDbType.Jsonb, batch.Select(AnswersJson)));
         command.Parameters.Add(Array("accepted", NpgsqlDbType.TimestampTz, batch.Select(s => s.AcceptedAt)));
-        var inserted = new HashSet<Guid>();
+        var inserted = new Dictionary<Guid, Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            inserted.Add(reader.GetGuid(0));
+            inserted[reader.GetGuid(0)] = reader.GetGuid(1);
         }
         return inserted;
     }
