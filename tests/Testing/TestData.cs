@@ -12,7 +12,7 @@ namespace ExamConsole.Testing;
 /// </summary>
 public sealed class TestData(string connectionString)
 {
-    private static int s_nextTeacher = 8_000_000;
+    private static int _nextTeacher = 8_000_000;
     private static readonly PasswordHasher<Teacher> Hasher = new(Options.Create(new PasswordHasherOptions { IterationCount = 1_000 }));
 
     public sealed record TestTeacher(int Id, string Code, string Password);
@@ -20,7 +20,7 @@ public sealed class TestData(string connectionString)
     /// <summary>A new teacher, assigned to <paramref name="examIds"/> (every exam when null).</summary>
     public async Task<TestTeacher> CreateTeacherAsync(IEnumerable<int>? examIds = null)
     {
-        var n = Interlocked.Increment(ref s_nextTeacher);
+        var n = Interlocked.Increment(ref _nextTeacher);
         var code = "T" + n.ToString("D7", CultureInfo.InvariantCulture);
         var password = "pw-" + Guid.NewGuid().ToString("N");
         await using var connection = new NpgsqlConnection(connectionString);
