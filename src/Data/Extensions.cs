@@ -42,6 +42,7 @@ public static class Extensions
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<AdminPasswords>();
         services.AddSingleton<AdminSeeder>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<DatabaseInitializer>();
         return builder;
     }
