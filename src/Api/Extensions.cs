@@ -28,7 +28,11 @@ public static class Extensions
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
 
         services.AddSingleton<TokenService>();
-        services.AddSingleton<LoginThrottle>();
+        services.AddKeyedSingleton(LoginThrottle.Teachers, (sp, _) =>
+        {
+            var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
+            return new LoginThrottle(auth.LoginAttemptsPerWindow, auth.LoginWindow);
+        });
         services.AddSingleton<TeacherPasswords>();
         services.AddSingleton<ExamCatalog>();
         services.AddSingleton<PaperCache>();
