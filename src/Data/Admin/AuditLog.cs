@@ -15,7 +15,7 @@ public sealed record AuditRecord(long Id, DateTimeOffset At, string Actor, strin
 public sealed class AuditLog(ExamDb db, TimeProvider time)
 {
     public const int MaxListLimit = 1000;
-    public const int MaxActorLength = 64;
+    public const int MaxActorLength = AdminAccount.MaxUsernameLength;
     public const int MaxActionLength = 64;
 
     /// <summary>camelCase, as the API shows these values.</summary>

@@ -6,11 +6,9 @@ namespace ExamConsole.Data.Configurations;
 
 internal sealed class AdminAccountConfiguration : IEntityTypeConfiguration<AdminAccount>
 {
-    public const int MaxUsernameLength = 64;
-
     public void Configure(EntityTypeBuilder<AdminAccount> builder)
     {
-        builder.Property(a => a.Username).HasMaxLength(MaxUsernameLength);
+        builder.Property(a => a.Username).HasMaxLength(AdminAccount.MaxUsernameLength);
         builder.HasIndex(a => a.Username).IsUnique();
         builder.Property(a => a.PasswordHash).HasMaxLength(200);
         builder.Property(a => a.Role).HasMaxLength(16);
@@ -23,8 +21,8 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
 {
     public void Configure(EntityTypeBuilder<AuditEntry> builder)
     {
-        builder.Property(a => a.Actor).HasMaxLength(64);
-        builder.Property(a => a.Action).HasMaxLength(64);
+        builder.Property(a => a.Actor).HasMaxLength(AdminAccount.MaxUsernameLength);
+        builder.Property(a => a.Action).HasMaxLength(Admin.AuditLog.MaxActionLength);
         builder.Property(a => a.Before).HasColumnType("jsonb");
         builder.Property(a => a.After).HasColumnType("jsonb");
         // The log is read newest first; the id breaks ties between entries of the same microsecond.

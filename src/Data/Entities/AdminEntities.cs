@@ -3,6 +3,8 @@ namespace ExamConsole.Data.Entities;
 /// <summary>An administrator of the operator API and the console.</summary>
 public sealed class AdminAccount
 {
+    public const int MaxUsernameLength = 64;
+
     public int Id { get; set; }
 
     /// <summary>Stored as <see cref="NormalizeUsername"/> makes it, so that "Admin" and "admin" are one account.</summary>
