@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization.Metadata;
+using ExamConsole.Api.Admin;
 using ExamConsole.Api.Auth;
 using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Endpoints;
@@ -20,7 +21,10 @@ public static class Extensions
 {
     public const string TeacherPolicy = "teacher";
 
-    /// <summary>Registers the teacher API: auth, caches, stores, problem details, health checks and the OpenAPI document.</summary>
+    /// <summary>
+    /// Registers the teacher API (auth, caches, stores), the operator API, problem details, health
+    /// checks and the OpenAPI document.
+    /// </summary>
     public static IHostApplicationBuilder AddExamApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -58,15 +62,17 @@ public static class Extensions
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddOpenApi();
+        builder.AddAdminApi();
         return builder;
     }
 
-    /// <summary>Maps the teacher endpoints and the health endpoints.</summary>
+    /// <summary>Maps the teacher endpoints, the operator endpoints and the health endpoints.</summary>
     public static IEndpointRouteBuilder MapExamApi(this IEndpointRouteBuilder routes)
     {
         routes.MapAuthApi();
         routes.MapExamsApi();
         routes.MapAttemptsApi();
+        routes.MapAdminApi();
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         return routes;
