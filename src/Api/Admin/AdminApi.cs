@@ -13,7 +13,11 @@ public static class AdminApi
 {
     public const string Prefix = "/api/admin";
 
-    /// <summary>Registers the admin login throttle, the <see cref="AdminPolicies"/> and the admin contracts' serialization.</summary>
+    /// <summary>
+    /// Registers the admin login throttle, the <see cref="AdminPolicies"/> and the admin contracts'
+    /// serialization. No <c>IPoolEngine</c>: the engine registers itself, and the pool endpoints
+    /// answer 503 on a node without one.
+    /// </summary>
     public static IHostApplicationBuilder AddAdminApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -41,6 +45,8 @@ public static class AdminApi
     {
         var admin = routes.MapGroup(Prefix).RequireAuthorization(AdminPolicies.Read);
         admin.MapAdminAuthApi();
+        admin.MapPoolApi();
+        admin.MapAuditApi();
         return admin;
     }
 }

@@ -8,6 +8,8 @@ namespace ExamConsole.Api.Tests.Admin;
 
 internal sealed record AdminLoginBody(string Token, DateTimeOffset ExpiresAt, string Role);
 
+internal sealed record AuditBody(DateTimeOffset At, string Actor, string Action, JsonElement? Before, JsonElement? After);
+
 internal static class AdminAssert
 {
     /// <summary>The answer is RFC 7807 problem+json with <paramref name="status"/> in both the status line and the body.</summary>

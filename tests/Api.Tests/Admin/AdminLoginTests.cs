@@ -31,6 +31,8 @@ public sealed class AdminLoginTests(ApiFixture fixture)
         var token = new JsonWebToken(login.Token);
         Assert.Equal("admin", token.Subject);
         Assert.Equal("operator", token.GetClaim("role").Value);
+        using var admin = ApiFixture.ClientWithToken(fixture.Factory, login.Token);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/admin/audit")).StatusCode);
     }
 
     [Fact]
