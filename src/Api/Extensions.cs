@@ -25,7 +25,10 @@ public static class Extensions
 {
     public const string TeacherPolicy = "teacher";
 
-    /// <summary>Registers the teacher API: auth, caches, stores, problem details, health checks and the OpenAPI document.</summary>
+    /// <summary>
+    /// Registers the teacher API (auth, caches, stores), the operator API, problem details, health
+    /// checks and the OpenAPI document.
+    /// </summary>
     public static IHostApplicationBuilder AddExamApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -33,7 +36,11 @@ public static class Extensions
         services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
 
         services.AddSingleton<TokenService>();
-        services.AddSingleton<LoginThrottle>();
+        services.AddKeyedSingleton(LoginThrottle.Teachers, (sp, _) =>
+        {
+            var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
+            return new LoginThrottle(auth.LoginAttemptsPerWindow, auth.LoginWindow);
+        });
         services.AddSingleton<TeacherPasswords>();
         services.AddSingleton<ExamCatalog>();
         services.AddSingleton<PaperCache>();
@@ -62,7 +69,6 @@ public static class Extensions
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(TeacherPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(TokenService.TeacherRole));
-        services.AddAdminPolicies();
 
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
@@ -74,17 +80,17 @@ public static class Extensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         services.AddOpenApi();
         builder.AddExamTelemetry();
+        builder.AddAdminApi();
         return builder;
     }
 
-    /// <summary>Maps the teacher endpoints and the health endpoints.</summary>
+    /// <summary>Maps the teacher endpoints, the operator endpoints and the health endpoints.</summary>
     public static IEndpointRouteBuilder MapExamApi(this IEndpointRouteBuilder routes)
     {
         routes.MapAuthApi();
         routes.MapExamsApi();
         routes.MapAttemptsApi();
-        routes.MapServerApi();
-        routes.MapReadinessApi();
+        routes.MapAdminApi();
         routes.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
         routes.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
         routes.MapExamMetrics();

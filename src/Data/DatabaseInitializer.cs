@@ -1,3 +1,4 @@
+using ExamConsole.Data.Admin;
 using ExamConsole.Data.Seeding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -13,9 +14,13 @@ public sealed class DatabaseOptions
     public bool MigrateOnStart { get; set; } = true;
 }
 
-/// <summary>Brings the database to the current schema and seeds the demo data when it is empty.</summary>
+/// <summary>
+/// Brings the database to the current schema, creates the first administrators from configuration
+/// and seeds the demo data when it is empty.
+/// </summary>
 public sealed partial class DatabaseInitializer(
     ExamDb db,
+    AdminSeeder adminSeeder,
     DemoSeeder seeder,
     IOptions<DatabaseOptions> databaseOptions,
     IOptions<SeedOptions> seedOptions,
@@ -34,6 +39,7 @@ public sealed partial class DatabaseInitializer(
                 await context.Database.MigrateAsync(cancellationToken);
             }
         }
+        await adminSeeder.EnsureAccountsAsync(cancellationToken);
         if (seedOptions.Value.OnStart)
         {
             await seeder.SeedIfEmptyAsync(cancellationToken);

@@ -13,6 +13,8 @@ public sealed class ExamDbContext(DbContextOptions<ExamDbContext> options) : DbC
     public DbSet<Attempt> Attempts => Set<Attempt>();
     public DbSet<Answer> Answers => Set<Answer>();
     public DbSet<Submission> Submissions => Set<Submission>();
+    public DbSet<AdminAccount> AdminAccounts => Set<AdminAccount>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(ExamDbContext).Assembly);

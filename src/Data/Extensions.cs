@@ -1,3 +1,4 @@
+using ExamConsole.Data.Admin;
 using ExamConsole.Data.Pool;
 using ExamConsole.Data.Seeding;
 using Microsoft.EntityFrameworkCore;
@@ -20,6 +21,8 @@ public static class Extensions
         services.AddOptions<PoolSettings>().BindConfiguration(PoolSettings.SectionName).ValidateOnStart();
         services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName);
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         services.TryAddTimeProvider();
 
         services.AddSingleton(sp =>
@@ -46,6 +49,9 @@ public static class Extensions
         services.AddHostedService<PoolEngineService>();
         services.AddSingleton<ExamDb>();
         services.AddSingleton<DemoSeeder>();
+        services.AddSingleton<AdminPasswords>();
+        services.AddSingleton<AdminSeeder>();
+        services.AddSingleton<AuditLog>();
         services.AddSingleton<DatabaseInitializer>();
         return builder;
     }

@@ -3,7 +3,7 @@ using ExamConsole.Testing;
 namespace ExamConsole.Api.Tests;
 
 /// <summary>One throwaway cluster and one host for the API tests; each test makes its own teachers.</summary>
-public sealed class ApiFixture : IAsyncLifetime
+public sealed partial class ApiFixture : IAsyncLifetime
 {
     private TestPostgres? _postgres;
 

@@ -13,6 +13,12 @@ namespace ExamConsole.Testing;
 /// </summary>
 public class ExamHostFactory(string connectionString) : WebApplicationFactory<Program>
 {
+    /// <summary>The password of the operator account <c>admin</c> the host creates at start.</summary>
+    public const string AdminPassword = "admin-password-of-the-tests";
+
+    /// <summary>The password of the read-only account <c>viewer</c>.</summary>
+    public const string ViewerPassword = "viewer-password-of-the-tests";
+
     /// <summary>Configuration overrides, applied on top of appsettings.json.</summary>
     public Dictionary<string, string?> Settings { get; } = new()
     {
@@ -24,6 +30,8 @@ public class ExamHostFactory(string connectionString) : WebApplicationFactory<Pr
         ["Pool:ServerReserve"] = "20",
         ["Auth:SigningKey"] = "test-signing-key-of-at-least-32-bytes!!",
         ["Spool:Directory"] = Path.Combine(Path.GetTempPath(), "examconsole-spool-" + Guid.NewGuid().ToString("N")),
+        ["Admin:InitialPassword"] = AdminPassword,
+        ["Admin:InitialViewerPassword"] = ViewerPassword,
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -11,7 +11,7 @@ public static class ReadinessApi
 {
     public static RouteGroupBuilder MapReadinessApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/admin").WithTags("Operator: readiness").RequireAuthorization(AdminPolicies.Read);
+        var group = routes.MapGroup("").WithTags("Operator: readiness");
         group.MapGet("/readiness", ReadinessAsync);
         return group;
     }

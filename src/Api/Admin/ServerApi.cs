@@ -16,7 +16,7 @@ public static partial class ServerApi
 
     public static RouteGroupBuilder MapServerApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/admin").WithTags("Operator: server").RequireAuthorization(AdminPolicies.Read);
+        var group = routes.MapGroup("").WithTags("Operator: server");
         group.MapGet("/slow-queries", SlowQueriesAsync)
             .WithSummary("Top statements (pg_stat_statements) and the newest slow commands of this node; limit applies to both lists.");
         group.MapGet("/server", ServerAsync);

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace ExamConsole.Api.Endpoints;
@@ -29,7 +30,7 @@ public static class AuthApi
         LoginRequest request,
         ExamDb db,
         TokenService tokens,
-        LoginThrottle throttle,
+        [FromKeyedServices(LoginThrottle.Teachers)] LoginThrottle throttle,
         TeacherPasswords passwords,
         CancellationToken cancellationToken)
     {

@@ -10,6 +10,9 @@ public sealed class PoolSettings
 {
     public const string SectionName = "Pool";
 
+    /// <summary>The largest <see cref="MaxSize"/> accepted, from configuration or from an operator's resize.</summary>
+    public const int MaxSizeLimit = 100_000;
+
     /// <summary>Most physical connections the node may hold (seed: max 8000).</summary>
     public int MaxSize { get; set; } = 8000;
 
@@ -78,9 +81,9 @@ public sealed class PoolSettingsValidator : IValidateOptions<PoolSettings>
     public static List<string> Check(PoolSettings s)
     {
         var failures = new List<string>();
-        if (s.MaxSize is < 1 or > 100_000)
+        if (s.MaxSize is < 1 or > PoolSettings.MaxSizeLimit)
         {
-            failures.Add($"Pool:MaxSize must be between 1 and 100000 (got {s.MaxSize}).");
+            failures.Add($"Pool:MaxSize must be between 1 and {PoolSettings.MaxSizeLimit} (got {s.MaxSize}).");
         }
         if (s.MinSize < 0 || s.MinSize > s.MaxSize)
         {

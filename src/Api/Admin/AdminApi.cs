@@ -1,0 +1,54 @@
+using ExamConsole.Api.Auth;
+using ExamConsole.Data.Admin;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace ExamConsole.Api.Admin;
+
+/// <summary>The operator API: administrators' sign-in, their two policies and the admin endpoint groups.</summary>
+public static class AdminApi
+{
+    public const string Prefix = "/api/admin";
+
+    /// <summary>
+    /// Registers the admin login throttle, the <see cref="AdminPolicies"/> and the admin contracts'
+    /// serialization. No <c>IPoolEngine</c>: the engine registers itself, and the pool endpoints
+    /// answer 503 on a node without one.
+    /// </summary>
+    public static IHostApplicationBuilder AddAdminApi(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddKeyedSingleton(LoginThrottle.Administrators, (sp, _) =>
+        {
+            var admin = sp.GetRequiredService<IOptions<AdminOptions>>().Value;
+            return new LoginThrottle(admin.LoginAttemptsPerWindow, admin.LoginWindow);
+        });
+        services.AddAuthorizationBuilder()
+            .AddPolicy(AdminPolicies.Read, policy => policy.RequireAuthenticatedUser()
+                .RequireRole(AdminPolicies.OperatorRole, AdminPolicies.ViewerRole))
+            .AddPolicy(AdminPolicies.Act, policy => policy.RequireAuthenticatedUser()
+                .RequireRole(AdminPolicies.OperatorRole));
+        services.ConfigureHttpJsonOptions(options =>
+            options.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
+        return builder;
+    }
+
+    /// <summary>
+    /// Maps every admin group under one parent that requires <see cref="AdminPolicies.Read"/>, so that
+    /// an admin route cannot be left open by forgetting a policy; login opts out, and the routes that
+    /// change something add <see cref="AdminPolicies.Act"/>.
+    /// </summary>
+    public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder routes)
+    {
+        var admin = routes.MapGroup(Prefix).RequireAuthorization(AdminPolicies.Read);
+        admin.MapAdminAuthApi();
+        admin.MapPoolApi();
+        admin.MapAuditApi();
+        admin.MapServerApi();
+        admin.MapReadinessApi();
+        return admin;
+    }
+}

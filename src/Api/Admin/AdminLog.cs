@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace ExamConsole.Api.Admin;
+
+/// <summary>The log messages of the operator API, in one place.</summary>
+internal static partial class AdminLog
+{
+    public const string Category = "ExamConsole.Api.Admin";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Administrator '{Username}' signed in (role {Role})")]
+    public static partial void LoginSucceeded(ILogger logger, string username, string role);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Administrator sign-in refused for '{Username}': unknown username or wrong password")]
+    public static partial void LoginFailed(ILogger logger, string username);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Administrator sign-in throttled for '{Username}': too many attempts, next allowed in {RetryAfterSeconds:F0} s")]
+    public static partial void LoginThrottled(ILogger logger, string username, double retryAfterSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "'{Actor}' resized the pool from max {OldMax}/min {OldMin} to max {NewMax}/min {NewMin}")]
+    public static partial void PoolResized(ILogger logger, string actor, int oldMax, int oldMin, int newMax, int newMin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "'{Actor}' asked for a pool of {Requested} connections; refused, at most {Allowed} fit")]
+    public static partial void PoolResizeRejected(ILogger logger, string actor, int requested, int allowed);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The change was made but its audit entry could not be written; recorded here instead: actor '{Actor}', action {Action}, before {Before}, after {After}")]
+    public static partial void AuditWriteFailed(ILogger logger, Exception exception, string actor, string action, object? before, object? after);
+}
