@@ -1,4 +1,5 @@
 using System.Net;
+using ExamConsole.Testing;
 
 namespace ExamConsole.Api.Tests;
 
@@ -8,8 +9,11 @@ public sealed class MetricsTests(ApiFixture fixture)
     [Fact]
     public async Task Metrics_AfterTeacherTraffic_ExposesNpgsqlEngineAndRouteLatency()
     {
+        // A host of its own: meters are process-wide, and another test host being disposed while this one
+        // is scraped would take instruments of the same name with it (one host per process in production).
+        await using var host = new ExamHostFactory(fixture.ConnectionString);
         var teacher = await fixture.Data.CreateTeacherAsync();
-        using var client = await fixture.Factory.TeacherClientAsync(teacher.Code, teacher.Password);
+        using var client = await host.TeacherClientAsync(teacher.Code, teacher.Password);
         (await client.GetAsync("/api/exams")).EnsureSuccessStatusCode();
 
         var response = await client.GetAsync("/metrics");

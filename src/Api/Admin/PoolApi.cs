@@ -28,18 +28,16 @@ public static class PoolApi
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPut("/size", ResizeAsync)
             .RequireAuthorization(AdminPolicies.Act)
-            .ProducesProblem(StatusCodes.Status409Conflict)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return group;
     }
 
-    public static Results<Ok<PoolSnapshot>, ProblemHttpResult> GetSnapshot([FromServices] IPoolEngine? engine) =>
-        engine is null ? NoEngine() : TypedResults.Ok(engine.Snapshot());
+    public static Ok<PoolSnapshot> GetSnapshot(IPoolEngine engine) => TypedResults.Ok(engine.Snapshot());
 
     public static async Task<Results<Ok<PoolSnapshot>, ValidationProblem, ProblemHttpResult>> ResizeAsync(
         PoolSizeRequest request,
         ClaimsPrincipal user,
-        [FromServices] IPoolEngine? engine,
+        IPoolEngine engine,
         AuditLog audit,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
@@ -47,10 +45,6 @@ public static class PoolApi
         if (Validate(request) is { Count: > 0 } errors)
         {
             return Problems.Invalid(errors);
-        }
-        if (engine is null)
-        {
-            return NoEngine();
         }
         var logger = loggers.CreateLogger(AdminLog.Category);
         var actor = AdminChanges.ActorOf(user);
@@ -110,8 +104,4 @@ public static class PoolApi
         return errors;
     }
 
-    private static ProblemHttpResult NoEngine() => TypedResults.Problem(
-        "No pool engine runs on this node, so the pool can be neither shown nor resized here.",
-        statusCode: StatusCodes.Status503ServiceUnavailable,
-        title: "Service unavailable");
 }

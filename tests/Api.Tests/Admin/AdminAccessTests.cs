@@ -94,19 +94,6 @@ public sealed class AdminAccessTests(ApiFixture fixture)
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
-    [Theory]
-    [InlineData("GET", "/api/admin/pool")]
-    [InlineData("PUT", "/api/admin/pool/size")]
-    public async Task PoolRoute_OnNodeWithoutEngine_Answers503Problem(string method, string path)
-    {
-        using var client = ApiFixture.ClientWithToken(fixture.Factory, await fixture.OperatorTokenAsync());
-
-        var response = await client.SendAsync(Request(method, path));
-
-        var problem = await AdminAssert.ProblemAsync(response, HttpStatusCode.ServiceUnavailable);
-        Assert.Contains("pool engine", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-    }
-
     private static HttpRequestMessage Request(string method, string path) => new(new HttpMethod(method), path)
     {
         Content = method == "GET" ? null : JsonContent.Create(new { maxSize = 30, minSize = 1 }),
