@@ -105,8 +105,9 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
         Interlocked.Increment(ref _leasesTotal);
         var pid = connection.ProcessID;
         var now = _time.GetTimestamp();
-        var use = _uses.AddOrUpdate(pid, _ => new BackendUse(1, now), (_, u) => u with { Uses = u.Uses + 1, LastUsed = now });
-        var lease = new PoolLease(this, generation, connection, Interlocked.Increment(ref _nextLeaseId), source, _time.GetUtcNow(), now, pid, use.Uses);
+        var use = _uses.GetOrAdd(pid, static _ => new BackendUse());
+        var uses = use.Count(now);
+        var lease = new PoolLease(this, generation, connection, Interlocked.Increment(ref _nextLeaseId), source, _time.GetUtcNow(), now, pid, uses);
         _active[lease.Id] = lease;
         return lease;
     }
@@ -183,7 +184,7 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
         var uses = _uses.Values;
         var backendUses = uses.Count == 0
             ? new BackendUses(0, 0, 0)
-            : new BackendUses(uses.Count, uses.Max(u => u.Uses), Math.Round(uses.Average(u => u.Uses), 1));
+            : new BackendUses(uses.Count, uses.Max(u => u.Uses), Math.Round(uses.Average(u => (double)u.Uses), 1));
         return new PoolSnapshot(
             _time.GetUtcNow(),
             settings.MaxSize,
@@ -436,7 +437,22 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _control.DisposeAsync();
 
-    private sealed record BackendUse(long Uses, long LastUsed);
+    /// <summary>Leases served by one backend; updated in place, so that counting a lease allocates nothing.</summary>
+    private sealed class BackendUse
+    {
+        private long _uses;
+        private long _lastUsed;
+
+        public long Uses => Volatile.Read(ref _uses);
+
+        public long LastUsed => Volatile.Read(ref _lastUsed);
+
+        public long Count(long now)
+        {
+            Volatile.Write(ref _lastUsed, now);
+            return Interlocked.Increment(ref _uses);
+        }
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No connection within the acquire timeout (pool max {MaxSize}, busy {Busy}, waited {WaitedMs:F0} ms, for {Source})")]
     private partial void LogAcquireTimeout(int maxSize, int busy, double waitedMs, string source);
