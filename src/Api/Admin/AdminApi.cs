@@ -26,6 +26,8 @@ public static class AdminApi
             var admin = sp.GetRequiredService<IOptions<AdminOptions>>().Value;
             return new LoginThrottle(admin.LoginAttemptsPerWindow, admin.LoginWindow);
         });
+        services.AddSingleton<OperatorActions>();
+        services.AddSingleton<EmergencyPlaybook>();
         services.AddAuthorizationBuilder()
             .AddPolicy(AdminPolicies.Read, policy => policy.RequireAuthenticatedUser()
                 .RequireRole(AdminPolicies.OperatorRole, AdminPolicies.ViewerRole))
@@ -49,6 +51,7 @@ public static class AdminApi
         admin.MapAuditApi();
         admin.MapServerApi();
         admin.MapReadinessApi();
+        admin.MapOperatorApi();
         return admin;
     }
 }

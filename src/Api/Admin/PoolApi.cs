@@ -37,8 +37,7 @@ public static class PoolApi
     public static async Task<Results<Ok<PoolSnapshot>, ValidationProblem, ProblemHttpResult>> ResizeAsync(
         PoolSizeRequest request,
         ClaimsPrincipal user,
-        IPoolEngine engine,
-        AuditLog audit,
+        OperatorActions actions,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
@@ -49,11 +48,10 @@ public static class PoolApi
         var logger = loggers.CreateLogger(AdminLog.Category);
         var actor = AdminChanges.ActorOf(user);
         int maxSize = request.MaxSize!.Value, minSize = request.MinSize!.Value;
-        var before = engine.Snapshot();
         PoolSnapshot after;
         try
         {
-            after = await engine.ResizeAsync(maxSize, minSize, cancellationToken);
+            after = await actions.ResizePoolAsync(actor, maxSize, minSize, cancellationToken);
         }
         catch (PoolSizeRejectedException rejected)
         {
@@ -70,9 +68,6 @@ public static class PoolApi
                     ["allowed"] = rejected.Allowed,
                 });
         }
-        AdminLog.PoolResized(logger, actor, before.MaxSize, before.MinSize, after.MaxSize, after.MinSize);
-        await AdminChanges.RecordAsync(
-            audit, logger, actor, ResizeAction, new PoolSize(before.MaxSize, before.MinSize), new PoolSize(after.MaxSize, after.MinSize));
         return TypedResults.Ok(after);
     }
 

@@ -1,0 +1,126 @@
+using ExamConsole.Api.Admission;
+using ExamConsole.Api.Resilience;
+using ExamConsole.Api.Submissions;
+using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Data.Admin;
+using ExamConsole.Data.Pool;
+using Microsoft.Extensions.Logging;
+
+namespace ExamConsole.Api.Admin;
+
+/// <summary>The circuit as the operator API and the console show it.</summary>
+public sealed record CircuitStatus(string State, int SpoolDepth, DateTimeOffset? OldestQueuedAt, bool ForceFallback);
+
+/// <summary>
+/// Every change an operator can make, in one place: the operator API and the console call these
+/// same methods, and each one is written to the audit log with who, before and after.
+/// </summary>
+public sealed class OperatorActions
+{
+    public const string SystemActor = "system";
+
+    private readonly IPoolEngine _pool;
+    private readonly PoolEngine _engine;
+    private readonly AdmissionController _admission;
+    private readonly DatabaseResilience _resilience;
+    private readonly SubmissionService _submissions;
+    private readonly SubmissionSpool _spool;
+    private readonly SpoolReplayer _replayer;
+    private readonly AuditLog _audit;
+    private readonly ILogger _logger;
+
+    public OperatorActions(
+        IPoolEngine pool,
+        PoolEngine engine,
+        AdmissionController admission,
+        DatabaseResilience resilience,
+        SubmissionService submissions,
+        SubmissionSpool spool,
+        SpoolReplayer replayer,
+        AuditLog audit,
+        ILoggerFactory loggers)
+    {
+        _pool = pool;
+        _engine = engine;
+        _admission = admission;
+        _resilience = resilience;
+        _submissions = submissions;
+        _spool = spool;
+        _replayer = replayer;
+        _audit = audit;
+        _logger = loggers.CreateLogger(AdminLog.Category);
+        // The breaker's own changes are audited too, with the system as their actor.
+        _resilience.StateChanged += (state, actor) =>
+        {
+            if (actor is null)
+            {
+                _ = AdminChanges.RecordAsync(_audit, _logger, SystemActor, "circuit." + state, null, new { state });
+            }
+        };
+    }
+
+    public PoolSnapshot Pool() => _pool.Snapshot();
+
+    public AdmissionState Throttle() => _admission.State();
+
+    public CircuitStatus Circuit() => new(_resilience.State, _spool.Depth, _spool.OldestAcceptedAt, _submissions.ForceFallback);
+
+    public async Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken)
+    {
+        var before = _pool.Snapshot();
+        var after = await _pool.ResizeAsync(maxSize, minSize, cancellationToken);
+        AdminLog.PoolResized(_logger, actor, before.MaxSize, before.MinSize, after.MaxSize, after.MinSize);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, PoolApi.ResizeAction, new PoolSize(before.MaxSize, before.MinSize), new PoolSize(after.MaxSize, after.MinSize));
+        return after;
+    }
+
+    public async Task<PoolSnapshot> SetAcquireTimeoutAsync(string actor, TimeSpan acquireTimeout, CancellationToken cancellationToken)
+    {
+        var before = _engine.Snapshot().Lifecycle.AcquireTimeoutMs;
+        var after = await _engine.SetAcquireTimeoutAsync(acquireTimeout, cancellationToken);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, "pool.acquire_timeout", new { acquireTimeoutMs = before }, new { acquireTimeoutMs = after.Lifecycle.AcquireTimeoutMs });
+        return after;
+    }
+
+    public async Task<AdmissionState> SetThrottleAsync(string actor, int? maxConcurrent, int? queueLimit)
+    {
+        var before = _admission.State();
+        var after = _admission.Update(maxConcurrent, queueLimit);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, "throttle.set",
+            new { before.MaxConcurrent, before.QueueLimit }, new { after.MaxConcurrent, after.QueueLimit });
+        return after;
+    }
+
+    public async Task<CircuitStatus> OpenCircuitAsync(string actor)
+    {
+        var before = _resilience.State;
+        await _resilience.OpenAsync(actor);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, "circuit.open", new { state = before }, new { state = _resilience.State });
+        return Circuit();
+    }
+
+    public async Task<CircuitStatus> CloseCircuitAsync(string actor)
+    {
+        var before = _resilience.State;
+        await _resilience.CloseAsync(actor);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, "circuit.close", new { state = before }, new { state = _resilience.State });
+        return Circuit();
+    }
+
+    public async Task<CircuitStatus> SetForceFallbackAsync(string actor, bool on)
+    {
+        var before = _submissions.ForceFallback;
+        _submissions.ForceFallback = on;
+        await AdminChanges.RecordAsync(_audit, _logger, actor, "fallback.force", new { forceFallback = before }, new { forceFallback = on });
+        return Circuit();
+    }
+
+    /// <summary>Replays the spool into PostgreSQL now; returns how many submissions went in.</summary>
+    public async Task<int> DrainSpoolAsync(string actor, CancellationToken cancellationToken)
+    {
+        var before = _spool.Depth;
+        var replayed = await _replayer.DrainAsync(cancellationToken);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, "spool.drain", new { spoolDepth = before }, new { spoolDepth = _spool.Depth, replayed });
+        return replayed;
+    }
+}

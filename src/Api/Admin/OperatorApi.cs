@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using ExamConsole.Api.Admission;
+using ExamConsole.Api.Infrastructure;
+using ExamConsole.Data.Pool;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+
+namespace ExamConsole.Api.Admin;
+
+public sealed record ThrottleRequest(int? MaxConcurrent, int? QueueLimit);
+
+public sealed record ThrottleResponse(int? MaxConcurrent, int? QueueLimit, int InFlight, int Queued, long RejectedTotal)
+{
+    public static ThrottleResponse From(AdmissionState s) => new(s.MaxConcurrent, s.QueueLimit, s.InFlight, s.Queued, s.RejectedTotal);
+}
+
+public sealed record FallbackRequest(bool? Enabled);
+
+public sealed record DrainResponse(int Replayed, int SpoolDepth);
+
+public sealed record LeasesResponse(IReadOnlyList<LeaseInfo> OverThreshold, IReadOnlyList<LeakEvent> Events, int Active);
+
+/// <summary>The operator endpoints of the resilience controls: throttle, circuit, spool, playbook, leases.</summary>
+public static class OperatorApi
+{
+    public static RouteGroupBuilder MapOperatorApi(this IEndpointRouteBuilder admin)
+    {
+        var group = admin.MapGroup("").WithTags("Operator: controls");
+        group.MapGet("/throttle", (OperatorActions actions) => TypedResults.Ok(ThrottleResponse.From(actions.Throttle())));
+        group.MapPut("/throttle", SetThrottleAsync).RequireAuthorization(AdminPolicies.Act);
+        group.MapGet("/circuit", (OperatorActions actions) => TypedResults.Ok(actions.Circuit()));
+        group.MapPost("/circuit/open", async (ClaimsPrincipal user, OperatorActions actions) =>
+            TypedResults.Ok(await actions.OpenCircuitAsync(AdminChanges.ActorOf(user)))).RequireAuthorization(AdminPolicies.Act);
+        group.MapPost("/circuit/close", async (ClaimsPrincipal user, OperatorActions actions) =>
+            TypedResults.Ok(await actions.CloseCircuitAsync(AdminChanges.ActorOf(user)))).RequireAuthorization(AdminPolicies.Act);
+        group.MapPut("/fallback", SetFallbackAsync).RequireAuthorization(AdminPolicies.Act);
+        group.MapPost("/spool/drain", DrainAsync).RequireAuthorization(AdminPolicies.Act);
+        group.MapGet("/pool/leases", (PoolEngine engine) => TypedResults.Ok(new LeasesResponse(engine.SuspectedLeaks(), engine.LeakEvents(), engine.ActiveLeases().Count)));
+        group.MapGet("/playbook", async (EmergencyPlaybook playbook, CancellationToken ct) => TypedResults.Ok(await playbook.StepsAsync(ct)));
+        group.MapPost("/playbook/{step}/apply", ApplyAsync).RequireAuthorization(AdminPolicies.Act);
+        group.MapPost("/playbook/{step}/revert", RevertAsync).RequireAuthorization(AdminPolicies.Act);
+        return group;
+    }
+
+    public static async Task<Results<Ok<ThrottleResponse>, ValidationProblem>> SetThrottleAsync(ThrottleRequest request, ClaimsPrincipal user, OperatorActions actions)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.MaxConcurrent is < 1 or > 1_000_000)
+        {
+            errors["maxConcurrent"] = [$"maxConcurrent must be between 1 and 1000000, or null to lift the limit (got {request.MaxConcurrent})."];
+        }
+        if (request.QueueLimit is < 0 or > 1_000_000)
+        {
+            errors["queueLimit"] = [$"queueLimit must be between 0 and 1000000, or null to lift the limit (got {request.QueueLimit})."];
+        }
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors);
+        }
+        var state = await actions.SetThrottleAsync(AdminChanges.ActorOf(user), request.MaxConcurrent, request.QueueLimit);
+        return TypedResults.Ok(ThrottleResponse.From(state));
+    }
+
+    public static async Task<Results<Ok<CircuitStatus>, ValidationProblem>> SetFallbackAsync(FallbackRequest request, ClaimsPrincipal user, OperatorActions actions)
+    {
+        if (request.Enabled is not { } enabled)
+        {
+            return Problems.Invalid("enabled", "enabled (true or false) is required.");
+        }
+        return TypedResults.Ok(await actions.SetForceFallbackAsync(AdminChanges.ActorOf(user), enabled));
+    }
+
+    public static async Task<Ok<DrainResponse>> DrainAsync(ClaimsPrincipal user, OperatorActions actions, CancellationToken cancellationToken)
+    {
+        var replayed = await actions.DrainSpoolAsync(AdminChanges.ActorOf(user), cancellationToken);
+        return TypedResults.Ok(new DrainResponse(replayed, actions.Circuit().SpoolDepth));
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<PlaybookStep>>, ProblemHttpResult>> ApplyAsync(string step, ClaimsPrincipal user, EmergencyPlaybook playbook, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await playbook.ApplyAsync(step, AdminChanges.ActorOf(user), cancellationToken));
+        }
+        catch (KeyNotFoundException ex)
+        {
+            return Problems.NotFound(ex.Message);
+        }
+        catch (PoolSizeRejectedException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
+    }
+
+    public static async Task<Results<Ok<IReadOnlyList<PlaybookStep>>, ProblemHttpResult>> RevertAsync(string step, ClaimsPrincipal user, EmergencyPlaybook playbook, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return TypedResults.Ok(await playbook.RevertAsync(step, AdminChanges.ActorOf(user), cancellationToken));
+        }
+        catch (InvalidOperationException ex)
+        {
+            return Problems.Conflict(ex.Message);
+        }
+    }
+}
