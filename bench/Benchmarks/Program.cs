@@ -4,5 +4,13 @@ namespace ExamConsole.Benchmarks;
 
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static async Task<int> Main(string[] args)
+    {
+        if (args is ["group-commit", ..])
+        {
+            return await GroupCommitLoad.RunAsync(args);
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }
