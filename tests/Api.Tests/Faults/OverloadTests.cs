@@ -90,5 +90,47 @@ public sealed class OverloadTests(FaultFixture fixture)
         Assert.Equal("submitted", (await client.GetFromJsonAsync<ReceiptBody>($"/api/attempts/{attemptId}"))!.Status);
     }
 
+    [Fact]
+    public async Task Requests_WhenEveryConnectionIsHeld_SubmitIsSpooledAndOthersGet503WithinTheAcquireTimeout()
+    {
+        var engine = fixture.Factory.Services.GetRequiredService<ExamConsole.Data.Pool.PoolEngine>();
+        var spool = fixture.Factory.Services.GetRequiredService<SubmissionSpool>();
+        var (client, attemptId) = (await fixture.TeachersWithAttemptsAsync(1))[0];
+        var question = await fixture.Data.ScalarAsync<int>("SELECT min(id) FROM questions WHERE exam_id = 1");
+        var option = await fixture.Data.ScalarAsync<int>("SELECT min(id) FROM question_options WHERE question_id = @q", ("q", question));
+        var max = engine.Snapshot().MaxSize;
+        var held = new List<ExamConsole.Data.Pool.PoolLease>();
+        try
+        {
+            for (var i = 0; i < max; i++)
+            {
+                held.Add(await engine.AcquireAsync("test: holds the pool", CancellationToken.None));
+            }
+            var watch = Stopwatch.StartNew();
+            var save = await client.PutAsJsonAsync($"/api/attempts/{attemptId}/answers", new { answers = new[] { new { questionId = question, optionId = option } } });
+            var saveTook = watch.Elapsed;
+            watch.Restart();
+            var submit = await client.PostAsJsonAsync($"/api/attempts/{attemptId}/submit", new { submissionId = Guid.NewGuid(), answers = Array.Empty<object>() });
+            var submitTook = watch.Elapsed;
+
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, save.StatusCode);
+            Assert.NotNull(save.Headers.RetryAfter);
+            Assert.Equal(HttpStatusCode.Accepted, submit.StatusCode);
+            Assert.True(spool.TryGetPending(attemptId, out _));
+            // Acquire timeout is 1 s here: bounded waits, not a hang (the margin covers two shared cores).
+            Assert.True(saveTook < TimeSpan.FromSeconds(5), $"answer save took {saveTook.TotalMilliseconds:F0} ms");
+            Assert.True(submitTook < TimeSpan.FromSeconds(5), $"submit took {submitTook.TotalMilliseconds:F0} ms");
+        }
+        finally
+        {
+            foreach (var lease in held)
+            {
+                await lease.DisposeAsync();
+            }
+        }
+        await DatabaseOutageTests.WaitUntilAsync(() => !spool.TryGetPending(attemptId, out _), TimeSpan.FromSeconds(30), "the replay");
+        Assert.Equal("submitted", (await client.GetFromJsonAsync<ReceiptBody>($"/api/attempts/{attemptId}"))!.Status);
+    }
+
     private sealed record ReceiptBody(string Status);
 }

@@ -1,0 +1,112 @@
+using System.Net.Sockets;
+using ExamConsole.Api.Resilience;
+using ExamConsole.Data.Pool;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Npgsql;
+using Polly.CircuitBreaker;
+
+namespace ExamConsole.Api.Tests;
+
+/// <summary>The seed's "network issues: quick timeout and retry" and "health check integration: circuit breaker".</summary>
+public sealed class DatabaseResilienceTests : IDisposable
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+
+    private DatabaseResilience Create() => new(
+        Options.Create(new ResilienceOptions
+        {
+            MaxRetries = 2,
+            RetryDelay = TimeSpan.Zero,
+            MinimumThroughput = 4,
+            FailureRatio = 0.5,
+            SamplingDuration = TimeSpan.FromSeconds(10),
+            BreakDuration = TimeSpan.FromSeconds(5),
+        }),
+        _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+        _time,
+        NullLogger<DatabaseResilience>.Instance);
+
+    private static NpgsqlException NetworkError() => new("Exception while connecting", new SocketException((int)SocketError.ConnectionReset));
+
+    [Fact]
+    public async Task Idempotent_TransientNetworkError_IsRetriedAndSucceeds()
+    {
+        var resilience = Create();
+        var calls = 0;
+
+        var result = await resilience.Idempotent.ExecuteAsync(_ => ++calls == 1 ? throw NetworkError() : ValueTask.FromResult(42));
+
+        Assert.Equal(42, result);
+        Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task Idempotent_ExhaustedPool_IsNotRetried()
+    {
+        var resilience = Create();
+        var calls = 0;
+
+        await Assert.ThrowsAsync<PoolExhaustedException>(async () =>
+            await resilience.Idempotent.ExecuteAsync<int>(_ => { calls++; throw new PoolExhaustedException("exhausted"); }));
+
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task Once_TransientError_IsNotRetried()
+    {
+        var resilience = Create();
+        var calls = 0;
+
+        await Assert.ThrowsAsync<NpgsqlException>(async () =>
+            await resilience.Once.ExecuteAsync<int>(_ => { calls++; throw NetworkError(); }));
+
+        Assert.Equal(1, calls);
+    }
+
+    [Fact]
+    public async Task Breaker_OnFailureRatio_OpensFailsFastThenClosesAfterATrial()
+    {
+        var resilience = Create();
+        var changes = new List<(string State, string? Actor)>();
+        resilience.StateChanged += (state, actor) => changes.Add((state, actor));
+        for (var i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAsync<NpgsqlException>(async () => await resilience.Once.ExecuteAsync<int>(_ => throw NetworkError()));
+        }
+
+        Assert.Equal(DatabaseResilience.Open, resilience.State);
+        Assert.True(resilience.IsOpen);
+        var calls = 0;
+        await Assert.ThrowsAsync<BrokenCircuitException>(async () => await resilience.Once.ExecuteAsync(_ => ValueTask.FromResult(++calls)));
+        Assert.Equal(0, calls);
+
+        _time.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(1, await resilience.Once.ExecuteAsync(_ => ValueTask.FromResult(++calls)));
+        Assert.Equal(DatabaseResilience.Closed, resilience.State);
+        Assert.Equal([(DatabaseResilience.Open, null), (DatabaseResilience.HalfOpen, null), (DatabaseResilience.Closed, null)], changes);
+    }
+
+    [Fact]
+    public async Task Breaker_OpenedByOperator_IsIsolatedUntilClosedByOperator()
+    {
+        var resilience = Create();
+        var changes = new List<(string State, string? Actor)>();
+        resilience.StateChanged += (state, actor) => changes.Add((state, actor));
+
+        await resilience.OpenAsync("alice");
+        _time.Advance(TimeSpan.FromMinutes(5));
+
+        Assert.Equal(DatabaseResilience.Isolated, resilience.State);
+        await Assert.ThrowsAsync<IsolatedCircuitException>(async () => await resilience.Once.ExecuteAsync(_ => ValueTask.FromResult(1)));
+        await resilience.CloseAsync("alice");
+        Assert.Equal(DatabaseResilience.Closed, resilience.State);
+        Assert.Equal([(DatabaseResilience.Isolated, "alice"), (DatabaseResilience.Closed, "alice")], changes);
+    }
+
+    public void Dispose() => _services.Dispose();
+}
