@@ -12,7 +12,7 @@ public sealed class PoolResizeUnderLoadTests(ApiFixture fixture)
     private const int Workers = 12;
 
     [Fact]
-    public async Task Resize_WhileTeachersAreServed_NoRequestFailsAndServerConverges()
+    public async Task ResizeEndpoint_WhileTeachersAreServed_NoRequestFailsAndServerConverges()
     {
         var engine = fixture.Factory.Services.GetRequiredService<IPoolEngine>();
         var before = engine.Snapshot();
@@ -43,11 +43,14 @@ public sealed class PoolResizeUnderLoadTests(ApiFixture fixture)
 
         try
         {
+            using var admin = ApiFixture.ClientWithToken(fixture.Factory, await fixture.OperatorTokenAsync());
             foreach (var size in new[] { 10, 50, 5, 20 })
             {
                 var countBefore = statuses.Count;
-                var snapshot = await engine.ResizeAsync(size, size, CancellationToken.None);
-                Assert.Equal(size, snapshot.MaxSize);
+                var resized = await admin.PutAsJsonAsync("/api/admin/pool/size", new { maxSize = size, minSize = size });
+                Assert.Equal(HttpStatusCode.OK, resized.StatusCode);
+                var snapshot = await resized.Content.ReadFromJsonAsync<SnapshotBody>();
+                Assert.Equal(size, snapshot!.MaxSize);
                 await WaitForBackendsAsync(size);
                 // Keep serving on the new size for a while before the next change.
                 await WaitUntilAsync(() => statuses.Count >= countBefore + 200, "200 more requests on the new size");
@@ -95,4 +98,6 @@ public sealed class PoolResizeUnderLoadTests(ApiFixture fixture)
     }
 
     private sealed record AttemptBody(long AttemptId);
+
+    private sealed record SnapshotBody(int MaxSize, int MinSize, int Generation);
 }

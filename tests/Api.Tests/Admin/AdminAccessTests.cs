@@ -15,6 +15,21 @@ public sealed class AdminAccessTests(ApiFixture fixture)
         { "GET", "/api/admin/pool" },
         { "PUT", "/api/admin/pool/size" },
         { "GET", "/api/admin/audit" },
+        { "GET", "/api/admin/pool/leases" },
+        { "GET", "/api/admin/throttle" },
+        { "PUT", "/api/admin/throttle" },
+        { "GET", "/api/admin/circuit" },
+        { "POST", "/api/admin/circuit/open" },
+        { "POST", "/api/admin/circuit/close" },
+        { "PUT", "/api/admin/fallback" },
+        { "POST", "/api/admin/spool/drain" },
+        { "GET", "/api/admin/playbook" },
+        { "POST", "/api/admin/playbook/open-circuit/apply" },
+        { "POST", "/api/admin/playbook/open-circuit/revert" },
+        { "GET", "/api/admin/slow-queries" },
+        { "GET", "/api/admin/server" },
+        { "POST", "/api/admin/server/backends/1/cancel" },
+        { "GET", "/api/admin/readiness" },
     };
 
     public static TheoryData<string> ReadRoutes => new() { "/api/admin/pool", "/api/admin/audit" };
