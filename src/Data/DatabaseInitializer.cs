@@ -32,12 +32,11 @@ public sealed partial class DatabaseInitializer(
         {
             await using var lease = await db.LeaseAsync(cancellationToken);
             var context = lease.Context;
-            var pending = (await context.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
-            if (pending.Count > 0)
-            {
-                LogMigrating(pending.Count, string.Join(", ", pending));
-                await context.Database.MigrateAsync(cancellationToken);
-            }
+            // MigrateAsync checks for the history table itself (asking for pending migrations first would
+            // log a failed query on a fresh database) and does nothing when the schema is current.
+            await context.Database.MigrateAsync(cancellationToken);
+            var applied = (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+            LogMigrated(applied.Count, applied.LastOrDefault() ?? "-");
         }
         await adminSeeder.EnsureAccountsAsync(cancellationToken);
         if (seedOptions.Value.OnStart)
@@ -46,6 +45,6 @@ public sealed partial class DatabaseInitializer(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applying {Count} migration(s): {Migrations}")]
-    private partial void LogMigrating(int count, string migrations);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema current: {Count} migration(s) applied, the last {Last}")]
+    private partial void LogMigrated(int count, string last);
 }
