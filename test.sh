@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-scripts/ensure-deps.sh postgresql
+scripts/ensure-deps.sh postgresql chromium
 
 mkdir -p TestResults
 log=TestResults/test-run.log

@@ -34,9 +34,12 @@ public class ExamHostFactory(string connectionString) : WebApplicationFactory<Pr
         ["Admin:InitialViewerPassword"] = ViewerPassword,
     };
 
+    /// <summary>The host's environment; browser tests use Development, where the packages' static assets are served from the build output.</summary>
+    public string EnvironmentName { get; init; } = "Testing";
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(EnvironmentName);
         builder.UseSetting($"ConnectionStrings:{Extensions.ConnectionStringName}", connectionString);
         foreach (var (key, value) in Settings)
         {
