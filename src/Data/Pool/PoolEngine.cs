@@ -281,15 +281,15 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
     /// <summary>Puts a new acquire timeout in force (the seed's "connection timeout reduction"), as the next generation.</summary>
     public async Task<PoolSnapshot> SetAcquireTimeoutAsync(TimeSpan acquireTimeout, CancellationToken cancellationToken)
     {
-        if (acquireTimeout < TimeSpan.FromMilliseconds(100) || acquireTimeout > TimeSpan.FromMinutes(1))
-        {
-            throw new ArgumentException($"An acquire timeout must be between 100 ms and 60 s (got {acquireTimeout.TotalMilliseconds:F0} ms).");
-        }
         await _changing.WaitAsync(cancellationToken);
         try
         {
             var configured = _configured.Clone();
             configured.AcquireTimeout = acquireTimeout;
+            if (PoolSettingsValidator.Check(configured) is [var problem, ..])
+            {
+                throw new ArgumentException(problem);
+            }
             _configured = configured;
             var generation = _dataSource.Swap(Effective(configured, Volatile.Read(ref _underPressure)));
             await WarmAsync(generation, cancellationToken);

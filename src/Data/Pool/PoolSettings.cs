@@ -90,7 +90,11 @@ public sealed class PoolSettingsValidator : IValidateOptions<PoolSettings>
             failures.Add($"Pool:MinSize must be between 0 and Pool:MaxSize ({s.MaxSize}) (got {s.MinSize}).");
         }
         RequireWholeSeconds(failures, "Pool:IdleTimeout", s.IdleTimeout, min: 1);
-        RequireWholeSeconds(failures, "Pool:AcquireTimeout", s.AcquireTimeout, min: 1);
+        // The engine enforces the acquire timeout itself, to the millisecond.
+        if (s.AcquireTimeout < TimeSpan.FromMilliseconds(100) || s.AcquireTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Pool:AcquireTimeout must be between 100 ms and 60 s (got {s.AcquireTimeout}).");
+        }
         RequireWholeSeconds(failures, "Pool:QueryTimeout", s.QueryTimeout, min: 1);
         if (s.StatementTimeout < TimeSpan.FromMilliseconds(1))
         {
