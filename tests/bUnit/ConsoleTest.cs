@@ -67,17 +67,21 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
     /// <summary>A page as the layout gives it: the user cascaded, a dialog provider beside it.</summary>
     private IRenderedComponent<ContainerFragment>? _host;
 
-    protected IRenderedComponent<TPage> RenderPage<TPage>(ConsoleUser? user)
+    /// <param name="providers">False for a second page in the same test: MudBlazor's providers are one per page.</param>
+    protected IRenderedComponent<TPage> RenderPage<TPage>(ConsoleUser? user, bool providers = true)
         where TPage : IComponent
     {
-        _host = Render(builder =>
+        var host = Render(builder =>
         {
-            builder.OpenComponent<MudPopoverProvider>(0);
-            builder.CloseComponent();
-            builder.OpenComponent<MudDialogProvider>(1);
-            builder.CloseComponent();
-            builder.OpenComponent<MudSnackbarProvider>(2);
-            builder.CloseComponent();
+            if (providers)
+            {
+                builder.OpenComponent<MudPopoverProvider>(0);
+                builder.CloseComponent();
+                builder.OpenComponent<MudDialogProvider>(1);
+                builder.CloseComponent();
+                builder.OpenComponent<MudSnackbarProvider>(2);
+                builder.CloseComponent();
+            }
             builder.OpenComponent<CascadingValue<ConsoleUser?>>(3);
             builder.AddComponentParameter(4, "Value", user);
             builder.AddComponentParameter(5, "ChildContent", (RenderFragment)(b =>
@@ -87,7 +91,11 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
             }));
             builder.CloseComponent();
         });
-        return _host.FindComponent<TPage>();
+        if (providers)
+        {
+            _host = host;
+        }
+        return host.FindComponent<TPage>();
     }
 
     /// <summary>The dialog provider that a page rendered with <see cref="RenderPage{TPage}"/> opens its dialogs in.</summary>
