@@ -1,6 +1,7 @@
 // Signs in to the running console in headless Chromium (over the DevTools protocol, no Playwright),
 // opens each page, prints the browser console's errors and saves a screenshot of each.
 // node --experimental-websocket scripts/console-screens.mjs http://127.0.0.1:5099 admin 'password' out-dir [width height] [page ...]
+// FULL_PAGE=1 grows the window to the page's height before the screenshot.
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 
@@ -52,7 +53,15 @@ try {
     await sleep(6000);
     const url = await evaluate('location.pathname');
     const connected = await evaluate(`!!document.querySelector('.mud-layout')`);
+    if (process.env.FULL_PAGE) {
+      const full = await evaluate('document.documentElement.scrollHeight');
+      await send('Emulation.setDeviceMetricsOverride', { width: +width, height: full, deviceScaleFactor: 1, mobile: false });
+      await sleep(1500);
+    }
     const shot = await send('Page.captureScreenshot', { format: 'png' });
+    if (process.env.FULL_PAGE) {
+      await send('Emulation.setDeviceMetricsOverride', { width: +width, height: +height, deviceScaleFactor: 1, mobile: false });
+    }
     const name = path === '/' ? 'overview' : path.replace(/^\//, '').replace(/\//g, '-');
     writeFileSync(`${outDir}/${name}-${width}.png`, Buffer.from(shot.result.data, 'base64'));
     console.log(`${path} -> ${url} layout=${connected} console-errors=${errors.length}`);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 
 namespace ExamConsole.Console.Model;
@@ -9,7 +10,7 @@ namespace ExamConsole.Console.Model;
 /// Microsoft.AspNetCore.Hosting, tagged with the route and the status code) and keeps a sliding
 /// window per API route: the SLO table's request rate, error rate and percentiles.
 /// </summary>
-public sealed class RouteLatencyRecorder : IDisposable
+public sealed partial class RouteLatencyRecorder : IDisposable
 {
     public const string MeterName = "Microsoft.AspNetCore.Hosting";
     public const string InstrumentName = "http.server.request.duration";
@@ -50,7 +51,7 @@ public sealed class RouteLatencyRecorder : IDisposable
         {
             return;
         }
-        var key = method + " " + route;
+        var key = method + " " + Normalize(route);
         if (!_routes.TryGetValue(key, out var window))
         {
             // Routes are templates, so there are few; the cap guards against a tag that is not one.
@@ -75,6 +76,19 @@ public sealed class RouteLatencyRecorder : IDisposable
     }
 
     public void Dispose() => _listener.Dispose();
+
+    /// <summary>
+    /// The route as the targets name it: without parameter constraints ("{examId:int}" is "{examId}")
+    /// and without a trailing slash ("/api/exams/" is "/api/exams").
+    /// </summary>
+    public static string Normalize(string route)
+    {
+        var plain = Constraint().Replace(route, "{$1}");
+        return plain.Length > 1 ? plain.TrimEnd('/') : plain;
+    }
+
+    [GeneratedRegex(@"\{([^}:?=]+)[^}]*\}")]
+    private static partial Regex Constraint();
 
     private void OnMeasurement(double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {

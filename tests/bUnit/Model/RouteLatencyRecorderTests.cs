@@ -66,4 +66,23 @@ public sealed class RouteLatencyRecorderTests
         Assert.Equal(50, login.ErrorRatePercent);
         Assert.Equal(4, login.P99Ms);
     }
+
+    [Theory]
+    [InlineData("/api/exams/{examId:int}/paper", "/api/exams/{examId}/paper")]
+    [InlineData("/api/attempts/{attemptId:long}/submit", "/api/attempts/{attemptId}/submit")]
+    [InlineData("/api/exams/", "/api/exams")]
+    [InlineData("/api/things/{id:int:min(1)}/{rest?}", "/api/things/{id}/{rest}")]
+    [InlineData("/", "/")]
+    public void Recorder_NamesRoutesWithoutConstraints_AsTheTargetsDo(string route, string expected) =>
+        Assert.Equal(expected, RouteLatencyRecorder.Normalize(route));
+
+    [Fact]
+    public void Recorder_MatchesTheSeedsTargets_ForConstrainedRoutes()
+    {
+        using var recorder = Recorder();
+
+        recorder.Record("GET", "/api/exams/{examId:int}/paper", 200, 1);
+
+        Assert.Equal(new ConsoleOptions().Targets["paper"].Route, Assert.Single(recorder.Read()).Route);
+    }
 }

@@ -16,6 +16,7 @@ public sealed class SlowQueriesTests : ConsoleTest
 
         cut.WaitForAssertion(() => Assert.Contains("SELECT", cut.FindAll("[data-testid=statement]")[0].TextContent), TimeSpan.FromSeconds(5));
         Assert.Equal(StatementSort.Mean, Insight.Sorts[^1]);
+        Assert.Equal("true", cut.Find("[data-testid=sort-mean]").GetAttribute("aria-pressed"));
     }
 
     [Fact]
