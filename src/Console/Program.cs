@@ -1,4 +1,6 @@
 using ExamConsole.Api;
+using ExamConsole.Console;
+using ExamConsole.Console.Auth;
 using ExamConsole.Console.Hosting;
 using ExamConsole.Data;
 using Scalar.AspNetCore;
@@ -11,14 +13,18 @@ await using var localPostgres = await LocalDatabase.StartIfUnconfiguredAsync(bui
 builder.AddExamData();
 builder.AddServerTelemetry();
 builder.AddExamApi();
+builder.AddExamConsole();
 
 var app = builder.Build();
 
 app.UseExamApi();
 app.UseAuthentication();
+app.UseConsoleCookie();
 app.UseAuthorization();
+app.UseAntiforgery();
 
 app.MapExamApi();
+app.MapExamConsole();
 app.MapOpenApi();
 if (app.Environment.IsDevelopment())
 {

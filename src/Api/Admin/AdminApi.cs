@@ -26,6 +26,7 @@ public static class AdminApi
             var admin = sp.GetRequiredService<IOptions<AdminOptions>>().Value;
             return new LoginThrottle(admin.LoginAttemptsPerWindow, admin.LoginWindow);
         });
+        services.AddSingleton<AdminSignIn>();
         services.AddSingleton<OperatorActions>();
         services.AddSingleton<EmergencyPlaybook>();
         services.AddAuthorizationBuilder()

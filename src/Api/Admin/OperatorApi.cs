@@ -46,6 +46,17 @@ public static class OperatorApi
 
     public static async Task<Results<Ok<ThrottleResponse>, ValidationProblem>> SetThrottleAsync(ThrottleRequest request, ClaimsPrincipal user, OperatorActions actions)
     {
+        if (ValidateThrottle(request) is { Count: > 0 } errors)
+        {
+            return Problems.Invalid(errors);
+        }
+        var state = await actions.SetThrottleAsync(AdminChanges.ActorOf(user), request.MaxConcurrent, request.QueueLimit);
+        return TypedResults.Ok(ThrottleResponse.From(state));
+    }
+
+    /// <summary>The limits' errors by field (null lifts a limit); empty when they make sense. The console's dialog checks the same.</summary>
+    public static Dictionary<string, string[]> ValidateThrottle(ThrottleRequest request)
+    {
         var errors = new Dictionary<string, string[]>();
         if (request.MaxConcurrent is < 1 or > 1_000_000)
         {
@@ -55,12 +66,7 @@ public static class OperatorApi
         {
             errors["queueLimit"] = [$"queueLimit must be between 0 and 1000000, or null to lift the limit (got {request.QueueLimit})."];
         }
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors);
-        }
-        var state = await actions.SetThrottleAsync(AdminChanges.ActorOf(user), request.MaxConcurrent, request.QueueLimit);
-        return TypedResults.Ok(ThrottleResponse.From(state));
+        return errors;
     }
 
     public static async Task<Results<Ok<CircuitStatus>, ValidationProblem>> SetFallbackAsync(FallbackRequest request, ClaimsPrincipal user, OperatorActions actions)

@@ -1,0 +1,82 @@
+using System.Globalization;
+using ExamConsole.Console.Model;
+using ExamConsole.Data.Pool;
+using Microsoft.AspNetCore.Components;
+using MudBlazor;
+using MudBlazor.Charts;
+
+namespace ExamConsole.Console.Components.Controls;
+
+public partial class PoolHistoryCharts
+{
+    /// <summary>More points than this are thinned (every n-th kept): the chart is redrawn every second.</summary>
+    public const int MaxPoints = 300;
+
+    private readonly TimeSeriesChartOptions _connectionOptions = new()
+    {
+        TimeLabelSpacing = TimeSpan.FromMinutes(2),
+        TimeLabelFormat = "HH:mm",
+        ShowLegend = true,
+        YAxisRequireZeroPoint = true,
+        LineStrokeWidth = 2,
+        ChartPalette = ["#1e88e5", "#90a4ae", "#8e24aa"],
+    };
+
+    private readonly TimeSeriesChartOptions _utilizationOptions = new()
+    {
+        TimeLabelSpacing = TimeSpan.FromMinutes(2),
+        TimeLabelFormat = "HH:mm",
+        ShowLegend = true,
+        YAxisRequireZeroPoint = true,
+        YAxisSuggestedMax = 100,
+        LineStrokeWidth = 2,
+        ChartPalette = ["#1e88e5", "#f9a825", "#e53935"],
+    };
+
+    private List<ChartSeries<double>> _connections = [];
+    private List<ChartSeries<double>> _utilization = [];
+
+    [Parameter, EditorRequired]
+    public IReadOnlyList<HistoryPoint> History { get; set; } = [];
+
+    [Parameter, EditorRequired]
+    public UtilizationBands Bands { get; set; } = default!;
+
+    private string Caption => History.Count == 0
+        ? "No samples yet."
+        : $"{History.Count} samples from {History[0].At.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} to {History[^1].At.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC, one a second, kept on the server.";
+
+    protected override void OnParametersSet()
+    {
+        var points = Thin(History);
+        _connections =
+        [
+            Series("busy", points, p => p.Busy),
+            Series("idle", points, p => p.Idle),
+            Series("pending", points, p => p.Pending),
+        ];
+        _utilization =
+        [
+            Series("utilization %", points, p => p.UtilizationPercent),
+            Series($"yellow from {Bands.YellowFromPercent:0.#} %", points, _ => Bands.YellowFromPercent),
+            Series($"red above {Bands.RedAbovePercent:0.#} %", points, _ => Bands.RedAbovePercent),
+        ];
+    }
+
+    private static List<HistoryPoint> Thin(IReadOnlyList<HistoryPoint> history)
+    {
+        var step = Math.Max(1, (int)Math.Ceiling(history.Count / (double)MaxPoints));
+        var result = new List<HistoryPoint>(history.Count / step + 1);
+        for (var i = (history.Count - 1) % step; i < history.Count; i += step)
+        {
+            result.Add(history[i]);
+        }
+        return result;
+    }
+
+    private static ChartSeries<double> Series(string name, List<HistoryPoint> points, Func<HistoryPoint, double> value) => new()
+    {
+        Name = name,
+        Data = points.Select(p => new TimeValue<double>(p.At.UtcDateTime, value(p))).ToList(),
+    };
+}

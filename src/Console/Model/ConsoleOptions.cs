@@ -1,0 +1,87 @@
+using Microsoft.Extensions.Options;
+
+namespace ExamConsole.Console.Model;
+
+/// <summary>One route's latency target: "login" is <c>POST /api/auth/login</c> under 3 ms.</summary>
+public sealed class SloTarget
+{
+    /// <summary>The route as ASP.NET Core tags it: method, a space, the route template.</summary>
+    public string Route { get; set; } = "";
+
+    public double TargetMs { get; set; }
+}
+
+/// <summary>
+/// The console's sampling and its targets (section <c>Console</c>). The targets are the deployment
+/// document's response-time targets; this class is the only place they are written down.
+/// </summary>
+public sealed class ConsoleOptions
+{
+    public const string SectionName = "Console";
+
+    /// <summary>How often the overview's figures are sampled into the history.</summary>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How much history the time series keeps (a new page shows it at once).</summary>
+    public TimeSpan History { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The sliding window of each route's request rate, error rate and percentiles.</summary>
+    public TimeSpan SloWindow { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest acceptable wait for a connection (seed: "Connection Acquisition: &lt;100ms under peak load").</summary>
+    public double AcquireTargetMs { get; set; } = 100;
+
+    /// <summary>Share of a route's requests that may fail (5xx) before its error rate shows red.</summary>
+    public double ErrorBudgetPercent { get; set; } = 1;
+
+    /// <summary>Shortest time between two re-renders of a live page.</summary>
+    public TimeSpan RenderThrottle { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>The seed's response-time targets by name (mobile authentication, question retrieval, exam submission).</summary>
+    public Dictionary<string, SloTarget> Targets { get; set; } = new()
+    {
+        ["login"] = new() { Route = "POST /api/auth/login", TargetMs = 3 },
+        ["paper"] = new() { Route = "GET /api/exams/{examId}/paper", TargetMs = 5 },
+        ["submit"] = new() { Route = "POST /api/attempts/{attemptId}/submit", TargetMs = 10 },
+    };
+
+    /// <summary>How many samples the history ring holds.</summary>
+    public int HistoryCapacity => (int)Math.Max(1, History.Ticks / Math.Max(1, SampleInterval.Ticks));
+}
+
+/// <summary>Refuses nonsense console settings at start, naming the key and the accepted range.</summary>
+public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ConsoleOptions o)
+    {
+        var failures = new List<string>();
+        if (o.SampleInterval < TimeSpan.FromMilliseconds(100) || o.SampleInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Console:SampleInterval must be between 00:00:00.1 and 00:01:00 (got {o.SampleInterval}).");
+        }
+        if (o.History < o.SampleInterval || o.HistoryCapacity > 100_000)
+        {
+            failures.Add($"Console:History must hold at least one and at most 100000 samples of Console:SampleInterval (got {o.History}).");
+        }
+        if (o.SloWindow < TimeSpan.FromSeconds(1) || o.SloWindow > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"Console:SloWindow must be between 00:00:01 and 00:10:00 (got {o.SloWindow}).");
+        }
+        if (o.AcquireTargetMs <= 0)
+        {
+            failures.Add($"Console:AcquireTargetMs must be positive (got {o.AcquireTargetMs}).");
+        }
+        if (o.ErrorBudgetPercent is < 0 or > 100)
+        {
+            failures.Add($"Console:ErrorBudgetPercent must be between 0 and 100 (got {o.ErrorBudgetPercent}).");
+        }
+        foreach (var (key, target) in o.Targets)
+        {
+            if (target.TargetMs <= 0 || !target.Route.Contains(' ', StringComparison.Ordinal))
+            {
+                failures.Add($"Console:Targets:{key} needs a Route like \"GET /api/exams/{{examId}}/paper\" and a positive TargetMs (got \"{target.Route}\", {target.TargetMs}).");
+            }
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,31 @@
+using ExamConsole.Api.Admin;
+using ExamConsole.Data.Pool;
+using ExamConsole.Data.Telemetry;
+
+namespace ExamConsole.Console.Model;
+
+/// <summary>The admission gate at one moment, with the rate at which it sheds.</summary>
+public sealed record AdmissionSample(int? MaxConcurrent, int? QueueLimit, int InFlight, int Queued, long RejectedTotal, double ShedPerSecond);
+
+/// <summary>This process's memory: working set, managed heap, what the GC says is available.</summary>
+public sealed record MemorySample(long WorkingSetBytes, long ManagedHeapBytes, long AvailableBytes, double LoadPercent, bool Pressure);
+
+/// <summary>One route over the SLO window: requests per second, 5xx share and latency percentiles.</summary>
+public sealed record RouteLatency(string Route, double RequestsPerSecond, double ErrorRatePercent, double P50Ms, double P95Ms, double P99Ms, long Requests);
+
+/// <summary>Everything the overview shows, sampled at one moment.</summary>
+public sealed record ConsoleSample(
+    DateTimeOffset At,
+    PoolSnapshot Pool,
+    CircuitStatus Circuit,
+    AdmissionSample Admission,
+    ServerStats? Server,
+    MemorySample Memory,
+    IReadOnlyList<RouteLatency> Routes);
+
+/// <summary>What the time series keeps of each sample.</summary>
+public sealed record HistoryPoint(DateTimeOffset At, int Busy, int Idle, int Pending, double UtilizationPercent)
+{
+    public static HistoryPoint Of(ConsoleSample sample) =>
+        new(sample.At, sample.Pool.Busy, sample.Pool.Idle, sample.Pool.Pending, sample.Pool.UtilizationPercent);
+}

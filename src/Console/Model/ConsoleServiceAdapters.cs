@@ -1,0 +1,96 @@
+using ExamConsole.Api.Admin;
+using ExamConsole.Api.Admission;
+using ExamConsole.Data.Admin;
+using ExamConsole.Data.Pool;
+using ExamConsole.Data.Telemetry;
+using ExamConsole.Data.Telemetry.Readiness;
+
+namespace ExamConsole.Console.Model;
+
+internal sealed class OperatorControls(OperatorActions actions, IPoolEngine engine) : IOperatorControls
+{
+    public PoolSnapshot Pool() => actions.Pool();
+
+    public AdmissionState Throttle() => actions.Throttle();
+
+    public CircuitStatus Circuit() => actions.Circuit();
+
+    public Task<int> ServerLimitAsync(CancellationToken cancellationToken) => engine.ServerLimitAsync(cancellationToken);
+
+    public Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken) =>
+        actions.ResizePoolAsync(actor, maxSize, minSize, cancellationToken);
+
+    public Task<AdmissionState> SetThrottleAsync(string actor, int? maxConcurrent, int? queueLimit) =>
+        actions.SetThrottleAsync(actor, maxConcurrent, queueLimit);
+
+    public Task<CircuitStatus> OpenCircuitAsync(string actor) => actions.OpenCircuitAsync(actor);
+
+    public Task<CircuitStatus> CloseCircuitAsync(string actor) => actions.CloseCircuitAsync(actor);
+
+    public Task<CircuitStatus> SetForceFallbackAsync(string actor, bool on) => actions.SetForceFallbackAsync(actor, on);
+
+    public Task<int> DrainSpoolAsync(string actor, CancellationToken cancellationToken) => actions.DrainSpoolAsync(actor, cancellationToken);
+}
+
+internal sealed class PlaybookSteps(EmergencyPlaybook playbook) : IPlaybookSteps
+{
+    public Task<IReadOnlyList<PlaybookStep>> StepsAsync(CancellationToken cancellationToken) => playbook.StepsAsync(cancellationToken);
+
+    public Task<IReadOnlyList<PlaybookStep>> ApplyAsync(string stepId, string actor, CancellationToken cancellationToken) =>
+        playbook.ApplyAsync(stepId, actor, cancellationToken);
+
+    public Task<IReadOnlyList<PlaybookStep>> RevertAsync(string stepId, string actor, CancellationToken cancellationToken) =>
+        playbook.RevertAsync(stepId, actor, cancellationToken);
+}
+
+internal sealed class ServerInsight(ServerView view, SlowCommandLog log, SlowCommandRecorder recorder, AuditLog audit) : IServerInsight
+{
+    public TimeSpan LongRunningThreshold => view.LongRunningThreshold;
+
+    public TimeSpan SlowCommandThreshold => recorder.Threshold;
+
+    public long SlowCommandsTotal => log.TotalRecorded;
+
+    public Task<StatementsReport> TopStatementsAsync(StatementSort sort, int limit, CancellationToken cancellationToken) =>
+        view.TopStatementsAsync(sort, limit, cancellationToken);
+
+    public Task<IReadOnlyList<LongRunningQuery>> LongRunningAsync(CancellationToken cancellationToken) =>
+        view.LongRunningAsync(null, cancellationToken);
+
+    public IReadOnlyList<SlowCommand> RecentSlowCommands(int max) => log.Recent(max);
+
+    public Task<BackendSignal> CancelAsync(string actor, int pid, CancellationToken cancellationToken) =>
+        SignalAsync("backend.cancel", actor, pid, view.CancelAsync, cancellationToken);
+
+    public Task<BackendSignal> TerminateAsync(string actor, int pid, CancellationToken cancellationToken) =>
+        SignalAsync("backend.terminate", actor, pid, view.TerminateAsync, cancellationToken);
+
+    private async Task<BackendSignal> SignalAsync(string action, string actor, int pid, Func<int, CancellationToken, Task<BackendSignal>> signal, CancellationToken cancellationToken)
+    {
+        var result = await signal(pid, cancellationToken);
+        // Stopping someone's query is an action like the others: the audit page shows who did it.
+        await audit.WriteAsync(actor, action, new { pid }, new { pid, result = result.ToString() }, CancellationToken.None);
+        return result;
+    }
+}
+
+internal sealed class LeakWatch(PoolEngine engine) : ILeakWatch
+{
+    public TimeSpan Threshold => engine.DataSource.Current.Settings.LeakThreshold;
+
+    public int ActiveLeases => engine.ActiveLeases().Count;
+
+    public IReadOnlyList<LeaseInfo> SuspectedLeaks() => engine.SuspectedLeaks();
+
+    public IReadOnlyList<LeakEvent> LeakEvents() => engine.LeakEvents();
+}
+
+internal sealed class ReadinessChecks(ReadinessService readiness) : IReadinessChecks
+{
+    public Task<IReadOnlyList<ReadinessCheck>> EvaluateAsync(CancellationToken cancellationToken) => readiness.EvaluateAsync(cancellationToken);
+}
+
+internal sealed class AuditTrail(AuditLog audit) : IAuditTrail
+{
+    public Task<IReadOnlyList<AuditRecord>> ListAsync(int limit, CancellationToken cancellationToken) => audit.ListAsync(limit, cancellationToken);
+}

@@ -1,0 +1,88 @@
+using ExamConsole.Api.Admin;
+using ExamConsole.Api.Admission;
+using ExamConsole.Data.Admin;
+using ExamConsole.Data.Pool;
+using ExamConsole.Data.Telemetry;
+using ExamConsole.Data.Telemetry.Readiness;
+
+namespace ExamConsole.Console.Model;
+
+/// <summary>The operator's controls as the console uses them: <see cref="OperatorActions"/>, every change audited.</summary>
+public interface IOperatorControls
+{
+    PoolSnapshot Pool();
+
+    AdmissionState Throttle();
+
+    CircuitStatus Circuit();
+
+    /// <summary>The most connections the server lets the pool have (max_connections less the reserve).</summary>
+    Task<int> ServerLimitAsync(CancellationToken cancellationToken);
+
+    /// <summary>Throws <see cref="PoolSizeRejectedException"/> for a size the server cannot take.</summary>
+    Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken);
+
+    Task<AdmissionState> SetThrottleAsync(string actor, int? maxConcurrent, int? queueLimit);
+
+    Task<CircuitStatus> OpenCircuitAsync(string actor);
+
+    Task<CircuitStatus> CloseCircuitAsync(string actor);
+
+    Task<CircuitStatus> SetForceFallbackAsync(string actor, bool on);
+
+    Task<int> DrainSpoolAsync(string actor, CancellationToken cancellationToken);
+}
+
+/// <summary>The seed's two emergency procedures (<see cref="EmergencyPlaybook"/>).</summary>
+public interface IPlaybookSteps
+{
+    Task<IReadOnlyList<PlaybookStep>> StepsAsync(CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PlaybookStep>> ApplyAsync(string stepId, string actor, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<PlaybookStep>> RevertAsync(string stepId, string actor, CancellationToken cancellationToken);
+}
+
+/// <summary>What the server and this node say about slow work: statements, slow commands, long-running queries.</summary>
+public interface IServerInsight
+{
+    TimeSpan LongRunningThreshold { get; }
+
+    TimeSpan SlowCommandThreshold { get; }
+
+    long SlowCommandsTotal { get; }
+
+    Task<StatementsReport> TopStatementsAsync(StatementSort sort, int limit, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<LongRunningQuery>> LongRunningAsync(CancellationToken cancellationToken);
+
+    IReadOnlyList<SlowCommand> RecentSlowCommands(int max);
+
+    Task<BackendSignal> CancelAsync(string actor, int pid, CancellationToken cancellationToken);
+
+    Task<BackendSignal> TerminateAsync(string actor, int pid, CancellationToken cancellationToken);
+}
+
+/// <summary>The pool engine's leak watch.</summary>
+public interface ILeakWatch
+{
+    TimeSpan Threshold { get; }
+
+    int ActiveLeases { get; }
+
+    IReadOnlyList<LeaseInfo> SuspectedLeaks();
+
+    IReadOnlyList<LeakEvent> LeakEvents();
+}
+
+/// <summary>The seed's pre-deployment checklist, evaluated live.</summary>
+public interface IReadinessChecks
+{
+    Task<IReadOnlyList<ReadinessCheck>> EvaluateAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The audit log, newest first.</summary>
+public interface IAuditTrail
+{
+    Task<IReadOnlyList<AuditRecord>> ListAsync(int limit, CancellationToken cancellationToken);
+}

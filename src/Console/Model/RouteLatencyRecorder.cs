@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Options;
+
+namespace ExamConsole.Console.Model;
+
+/// <summary>
+/// Listens to ASP.NET Core's own <c>http.server.request.duration</c> of this host (meter
+/// Microsoft.AspNetCore.Hosting, tagged with the route and the status code) and keeps a sliding
+/// window per API route: the SLO table's request rate, error rate and percentiles.
+/// </summary>
+public sealed partial class RouteLatencyRecorder : IDisposable
+{
+    public const string MeterName = "Microsoft.AspNetCore.Hosting";
+    public const string InstrumentName = "http.server.request.duration";
+
+    /// <summary>Only the API's routes: the console's own traffic (pages, the Blazor hub) is not what the targets are about.</summary>
+    public const string RoutePrefix = "/api";
+
+    private const int MaxRoutes = 200;
+
+    private readonly ConcurrentDictionary<string, RouteWindow> _routes = new(StringComparer.Ordinal);
+    private readonly MeterListener _listener = new();
+    private readonly IMeterFactory? _scope;
+    private readonly TimeProvider _time;
+    private readonly TimeSpan _window;
+
+    /// <param name="scope">Only meters created by this factory are heard (another host in the same process has its own).</param>
+    public RouteLatencyRecorder(IOptions<ConsoleOptions> options, TimeProvider time, IMeterFactory? scope)
+    {
+        _time = time;
+        _window = options.Value.SloWindow;
+        _scope = scope;
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (instrument.Meter.Name == MeterName && instrument.Name == InstrumentName
+                && (_scope is null || ReferenceEquals(instrument.Meter.Scope, _scope)))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) => OnMeasurement(seconds, tags));
+        _listener.Start();
+    }
+
+    /// <summary>Records one request directly (what the listener does for each measurement).</summary>
+    public void Record(string method, string route, int statusCode, double milliseconds)
+    {
+        if (!route.StartsWith(RoutePrefix, StringComparison.Ordinal))
+        {
+            return;
+        }
+        var key = method + " " + Normalize(route);
+        if (!_routes.TryGetValue(key, out var window))
+        {
+            // Routes are templates, so there are few; the cap guards against a tag that is not one.
+            if (_routes.Count >= MaxRoutes)
+            {
+                return;
+            }
+            window = _routes.GetOrAdd(key, _ => new RouteWindow(_window));
+        }
+        window.Record(_time.GetTimestamp(), _time.TimestampFrequency, milliseconds, statusCode >= 500);
+    }
+
+    /// <summary>Each route heard within the window, busiest first.</summary>
+    public IReadOnlyList<RouteLatency> Read()
+    {
+        var now = _time.GetTimestamp();
+        return _routes
+            .Select(pair => pair.Value.Read(pair.Key, now, _time.TimestampFrequency))
+            .Where(r => r.Requests > 0)
+            .OrderByDescending(r => r.RequestsPerSecond)
+            .ToList();
+    }
+
+    public void Dispose() => _listener.Dispose();
+
+    /// <summary>
+    /// The route as the targets name it: without parameter constraints ("{examId:int}" is "{examId}")
+    /// and without a trailing slash ("/api/exams/" is "/api/exams").
+    /// </summary>
+    public static string Normalize(string route)
+    {
+        var plain = Constraint().Replace(route, "{$1}");
+        return plain.Length > 1 ? plain.TrimEnd('/') : plain;
+    }
+
+    [GeneratedRegex(@"\{([^}:?=]+)[^}]*\}")]
+    private static partial Regex Constraint();
+
+    private void OnMeasurement(double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        string? route = null, method = null;
+        var status = 0;
+        foreach (var tag in tags)
+        {
+            switch (tag.Key)
+            {
+                case "http.route":
+                    route = tag.Value as string;
+                    break;
+                case "http.request.method":
+                    method = tag.Value as string;
+                    break;
+                case "http.response.status_code":
+                    status = tag.Value is int code ? code : 0;
+                    break;
+            }
+        }
+        if (route is not null && method is not null)
+        {
+            Record(method, route, status, seconds * 1000);
+        }
+    }
+}
+
+/// <summary>One route's requests of the last window: counts per second and a ring of recent durations.</summary>
+internal sealed class RouteWindow(TimeSpan window, int capacity = 4096)
+{
+    private readonly Lock _gate = new();
+    private readonly int _seconds = SecondsOf(window);
+    private readonly long[] _bucketSecond = new long[SecondsOf(window)];
+    private readonly int[] _requests = new int[SecondsOf(window)];
+    private readonly int[] _errors = new int[SecondsOf(window)];
+    private readonly (long Timestamp, double Ms)[] _ring = new (long, double)[capacity];
+    private long _written;
+
+    public void Record(long timestamp, long frequency, double milliseconds, bool error)
+    {
+        var second = timestamp / frequency;
+        lock (_gate)
+        {
+            var i = (int)(second % _seconds);
+            if (_bucketSecond[i] != second)
+            {
+                _bucketSecond[i] = second;
+                _requests[i] = 0;
+                _errors[i] = 0;
+            }
+            _requests[i]++;
+            if (error)
+            {
+                _errors[i]++;
+            }
+            _ring[_written % _ring.Length] = (timestamp, milliseconds);
+            _written++;
+        }
+    }
+
+    public RouteLatency Read(string route, long now, long frequency)
+    {
+        var nowSecond = now / frequency;
+        var oldest = now - (long)(_seconds * (double)frequency);
+        long requests = 0, errors = 0;
+        double[] values;
+        lock (_gate)
+        {
+            for (var i = 0; i < _seconds; i++)
+            {
+                if (_bucketSecond[i] > nowSecond - _seconds && _bucketSecond[i] <= nowSecond)
+                {
+                    requests += _requests[i];
+                    errors += _errors[i];
+                }
+            }
+            var count = (int)Math.Min(_written, _ring.Length);
+            values = new double[count];
+            var n = 0;
+            for (var i = 0; i < count; i++)
+            {
+                if (_ring[i].Timestamp >= oldest)
+                {
+                    values[n++] = _ring[i].Ms;
+                }
+            }
+            Array.Resize(ref values, n);
+        }
+        Array.Sort(values);
+        return new RouteLatency(
+            route,
+            Math.Round(requests / (double)_seconds, 2),
+            requests == 0 ? 0 : Math.Round(100.0 * errors / requests, 2),
+            At(values, 0.50),
+            At(values, 0.95),
+            At(values, 0.99),
+            requests);
+    }
+
+    private static int SecondsOf(TimeSpan window) => Math.Max(1, (int)Math.Ceiling(window.TotalSeconds));
+
+    // Nearest-rank percentile, as the pool's own percentiles.
+    private static double At(double[] sorted, double q) =>
+        sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)], 3);
+}

@@ -1,0 +1,114 @@
+using Bunit.Rendering;
+using ExamConsole.Api.Admin;
+using ExamConsole.Console.Auth;
+using ExamConsole.Console.Components.Layout;
+using ExamConsole.Console.Model;
+using ExamConsole.Console.Tests.Fakes;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MudBlazor;
+using MudBlazor.Services;
+
+namespace ExamConsole.Console.Tests;
+
+/// <summary>
+/// The one bUnit setup: MudBlazor services with loose JS interop and no transitions, the console's
+/// options, and hand-written fakes behind every interface the pages use.
+/// </summary>
+public abstract class ConsoleTest : BunitContext, IAsyncLifetime
+{
+    public static readonly ConsoleUser Operator = new("olga", AdminPolicies.OperatorRole);
+    public static readonly ConsoleUser Viewer = new("victor", AdminPolicies.ViewerRole);
+
+    protected ConsoleTest()
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddMudServices(options =>
+        {
+            options.SnackbarConfiguration.ShowTransitionDuration = 0;
+            options.SnackbarConfiguration.HideTransitionDuration = 0;
+        });
+        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton(Options);
+        Services.AddSingleton<IConsoleFeed>(Feed);
+        Services.AddSingleton<IOperatorControls>(Operations);
+        Services.AddSingleton<IPlaybookSteps>(Playbook);
+        Services.AddSingleton<IServerInsight>(Insight);
+        Services.AddSingleton<ILeakWatch>(Leaks);
+        Services.AddSingleton<IReadinessChecks>(Readiness);
+        Services.AddSingleton<IAuditTrail>(Audit);
+        Services.AddSingleton<IConsoleSignIn>(SignIn);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    /// <summary>MudBlazor's services only dispose asynchronously; xunit calls this before Dispose (then a no-op).</summary>
+    async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
+
+    public IOptions<ConsoleOptions> Options { get; } = Microsoft.Extensions.Options.Options.Create(new ConsoleOptions { RenderThrottle = TimeSpan.FromMilliseconds(20) });
+
+    public FakeFeed Feed { get; } = new(Samples.Sample());
+
+    public FakeOperatorControls Operations { get; } = new();
+
+    public FakePlaybook Playbook { get; } = new();
+
+    public FakeServerInsight Insight { get; } = new();
+
+    public FakeLeakWatch Leaks { get; } = new();
+
+    public FakeReadiness Readiness { get; } = new();
+
+    public FakeAuditTrail Audit { get; } = new();
+
+    public FakeSignIn SignIn { get; } = new();
+
+    /// <summary>A page as the layout gives it: the user cascaded, a dialog provider beside it.</summary>
+    private IRenderedComponent<ContainerFragment>? _host;
+
+    /// <param name="providers">False for a second page in the same test: MudBlazor's providers are one per page.</param>
+    protected IRenderedComponent<TPage> RenderPage<TPage>(ConsoleUser? user, bool providers = true)
+        where TPage : IComponent
+    {
+        var host = Render(builder =>
+        {
+            if (providers)
+            {
+                builder.OpenComponent<MudPopoverProvider>(0);
+                builder.CloseComponent();
+                builder.OpenComponent<MudDialogProvider>(1);
+                builder.CloseComponent();
+                builder.OpenComponent<MudSnackbarProvider>(2);
+                builder.CloseComponent();
+            }
+            builder.OpenComponent<CascadingValue<ConsoleUser?>>(3);
+            builder.AddComponentParameter(4, "Value", user);
+            builder.AddComponentParameter(5, "ChildContent", (RenderFragment)(b =>
+            {
+                b.OpenComponent<TPage>(0);
+                b.CloseComponent();
+            }));
+            builder.CloseComponent();
+        });
+        if (providers)
+        {
+            _host = host;
+        }
+        return host.FindComponent<TPage>();
+    }
+
+    /// <summary>The dialog provider that a page rendered with <see cref="RenderPage{TPage}"/> opens its dialogs in.</summary>
+    protected IRenderedComponent<MudDialogProvider> DialogHost() =>
+        (_host ?? throw new InvalidOperationException("Render a page first.")).FindComponent<MudDialogProvider>();
+
+    /// <summary>Opens a dialog directly in a provider of its own.</summary>
+    protected async Task<IRenderedComponent<MudDialogProvider>> ShowDialogAsync<TDialog>(DialogParameters parameters)
+        where TDialog : IComponent
+    {
+        var provider = Render<MudDialogProvider>();
+        var dialogs = Services.GetRequiredService<IDialogService>();
+        await provider.InvokeAsync(() => dialogs.ShowAsync<TDialog>("dialog", parameters));
+        return provider;
+    }
+}

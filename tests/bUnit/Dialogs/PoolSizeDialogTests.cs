@@ -1,0 +1,98 @@
+using AngleSharp.Dom;
+using ExamConsole.Console.Components.Dialogs;
+using ExamConsole.Console.Components.Layout;
+using MudBlazor;
+
+namespace ExamConsole.Console.Tests.Dialogs;
+
+public sealed class PoolSizeDialogTests : ConsoleTest
+{
+    private Task<IRenderedComponent<MudDialogProvider>> OpenAsync(ConsoleUser user) =>
+        ShowDialogAsync<PoolSizeDialog>(new DialogParameters<PoolSizeDialog>
+        {
+            { d => d.CurrentMax, 100 },
+            { d => d.CurrentMin, 10 },
+            { d => d.ServerMaxConnections, 300 },
+            { d => d.User, user },
+        });
+
+    private static IElement Input(IRenderedComponent<MudDialogProvider> dialog, string id) =>
+        dialog.Find($"input#{id}, #{id} input");
+
+    [Fact]
+    public async Task Dialog_ShowsNowAndAfter_AsTheValuesChange()
+    {
+        var dialog = await OpenAsync(Operator);
+
+        await dialog.InvokeAsync(() => Input(dialog, "pool-max").Change("200"));
+
+        var after = dialog.FindAll("[data-cell=after]").Select(c => c.TextContent.Trim()).ToList();
+        Assert.Equal(["100", "10"], dialog.FindAll("[data-cell=now]").Select(c => c.TextContent.Trim()));
+        Assert.Equal(["200", "10"], after);
+        Assert.Contains("at most 250 (max_connections 300 less the reserve 50)", dialog.Find("[data-testid=server-limit]").TextContent);
+    }
+
+    [Fact]
+    public async Task Dialog_RefusesAMaxAboveTheServersLimit_WithTheNumbers()
+    {
+        var dialog = await OpenAsync(Operator);
+
+        await dialog.InvokeAsync(() => Input(dialog, "pool-max").Change("300"));
+
+        var error = dialog.Find("[data-testid=error-maxSize]").TextContent;
+        Assert.Contains("A pool of 300 connections does not fit", error);
+        Assert.Contains("at most 250 (max_connections 300 less the reserve 50)", error);
+        Assert.True(dialog.Find("[data-testid=apply]").HasAttribute("disabled"));
+        Assert.Empty(Operations.Calls);
+    }
+
+    [Fact]
+    public async Task Dialog_RefusesAMinAboveTheMax()
+    {
+        var dialog = await OpenAsync(Operator);
+
+        await dialog.InvokeAsync(() => Input(dialog, "pool-min").Change("150"));
+
+        Assert.Contains("minSize (150) must not be above maxSize (100)", dialog.Find("[data-testid=error-minSize]").TextContent);
+        Assert.True(dialog.Find("[data-testid=apply]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Dialog_AppliesAValidSize_ThroughTheOperatorControls()
+    {
+        var dialog = await OpenAsync(Operator);
+
+        await dialog.InvokeAsync(() => Input(dialog, "pool-max").Change("240"));
+        await dialog.InvokeAsync(() => dialog.Find("[data-testid=apply]").Click());
+
+        Assert.Equal(["olga: resize 240/10"], Operations.Calls);
+        dialog.WaitForAssertion(() => Assert.Empty(dialog.FindAll("[data-testid=apply]")), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Dialog_ShowsTheEnginesRefusal_WhenTheServerChangedMeanwhile()
+    {
+        // The dialog was told 280 fit; the engine finds only 250.
+        Operations.ReportedLimit = 280;
+        var dialog = await OpenAsync(Operator);
+
+        await dialog.InvokeAsync(() => Input(dialog, "pool-max").Change("270"));
+        await dialog.InvokeAsync(() => dialog.Find("[data-testid=apply]").Click());
+
+        var error = dialog.Find("[data-testid=dialog-error]").TextContent;
+        Assert.Contains("A pool of 270 connections does not fit", error);
+        Assert.Contains("max_connections is 300 and 50 are kept in reserve, so at most 250", error);
+        Assert.Empty(Operations.Calls);
+    }
+
+    [Fact]
+    public async Task Dialog_ForAViewer_CannotApply()
+    {
+        var dialog = await OpenAsync(Viewer);
+
+        await dialog.InvokeAsync(() => Input(dialog, "pool-max").Change("200"));
+
+        Assert.True(dialog.Find("[data-testid=apply]").HasAttribute("disabled"));
+        Assert.NotNull(dialog.Find("[data-testid=read-only]"));
+    }
+}

@@ -1,0 +1,76 @@
+using ControlsPage = ExamConsole.Console.Components.Pages.Controls;
+
+namespace ExamConsole.Console.Tests.Pages;
+
+public sealed class ControlsTests : ConsoleTest
+{
+    private static readonly string[] Buttons = ["open-resize", "open-throttle", "open-circuit", "toggle-fallback"];
+
+    [Fact]
+    public void Controls_ForAViewer_ShowEveryControl_NoneEnabled()
+    {
+        Feed.Publish(Fakes.Samples.Sample(spoolDepth: 3));
+
+        var cut = RenderPage<ControlsPage>(Viewer);
+
+        Assert.NotNull(cut.Find("[data-testid=viewer-notice]"));
+        foreach (var id in Buttons.Append("drain").Append("close-circuit"))
+        {
+            Assert.True(cut.Find($"[data-testid={id}]").HasAttribute("disabled"), id);
+        }
+    }
+
+    [Fact]
+    public void Controls_ForAnOperator_AreEnabled()
+    {
+        Feed.Publish(Fakes.Samples.Sample(spoolDepth: 3));
+
+        var cut = RenderPage<ControlsPage>(Operator);
+
+        Assert.Empty(cut.FindAll("[data-testid=viewer-notice]"));
+        foreach (var id in Buttons.Append("drain"))
+        {
+            Assert.False(cut.Find($"[data-testid={id}]").HasAttribute("disabled"), id);
+        }
+        // Closing a closed circuit means nothing.
+        Assert.True(cut.Find("[data-testid=close-circuit]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Controls_OpenTheResizeDialog_WithTheValuesNow()
+    {
+        var cut = RenderPage<ControlsPage>(Operator);
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=open-resize]").Click());
+
+        var dialog = DialogHost();
+        dialog.WaitForAssertion(() => Assert.Equal(["100", "10"], dialog.FindAll("[data-cell=now]").Select(c => c.TextContent.Trim())), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Controls_OpenTheCircuit_AfterConfirmation_AsTheSignedInOperator()
+    {
+        var cut = RenderPage<ControlsPage>(Operator);
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=open-circuit]").Click());
+        var dialog = DialogHost();
+        Assert.Equal("isolated (open until closed)", dialog.Find("[data-cell=after]").TextContent.Trim());
+        Assert.Empty(Operations.Calls);
+        await dialog.InvokeAsync(() => dialog.Find("[data-testid=apply]").Click());
+
+        Assert.Equal(["olga: open"], Operations.Calls);
+    }
+
+    [Fact]
+    public async Task Controls_DrainTheSpool_AfterConfirmation()
+    {
+        Feed.Publish(Fakes.Samples.Sample(spoolDepth: 3));
+        var cut = RenderPage<ControlsPage>(Operator);
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=drain]").Click());
+        var dialog = DialogHost();
+        await dialog.InvokeAsync(() => dialog.Find("[data-testid=apply]").Click());
+
+        Assert.Equal(["olga: drain"], Operations.Calls);
+    }
+}
