@@ -31,6 +31,8 @@ public sealed class E2EFixture : IAsyncLifetime
 
     public Uri BaseAddress { get; private set; } = null!;
 
+    public string ConnectionString => _postgres!.ConnectionString;
+
     /// <summary>Where screenshots and traces go: TestResults/e2e under the repository.</summary>
     public static string ArtifactsDirectory { get; } = Path.Combine(TestPostgres.RepositoryRoot(), "TestResults", "e2e");
 
@@ -44,6 +46,11 @@ public sealed class E2EFixture : IAsyncLifetime
         _postgres = await TestPostgres.StartAsync("e2e");
         Factory = new ExamHostFactory(_postgres.ConnectionString) { EnvironmentName = "Development" };
         Factory.Settings["ExamApi:CatalogRefresh"] = "00:00:00";
+        // Seconds, not minutes: the slow-queries flow starts a long query and waits for it to show.
+        Factory.Settings["ServerTelemetry:LongRunningThreshold"] = "00:00:01";
+        Factory.Settings["ServerTelemetry:SampleInterval"] = "00:00:00.500";
+        // Every flow signs in afresh; the default of 5 tries per username per minute is for attackers, not QA.
+        Factory.Settings["Admin:LoginAttemptsPerWindow"] = "1000";
         Factory.UseKestrel(0);
         Factory.StartServer();
         var addresses = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
