@@ -59,8 +59,14 @@ public sealed class EndpointStats(string name)
         RecordLatency(latency);
     }
 
-    /// <summary>A latency without an answer of its own (the acknowledged-submit row).</summary>
-    public void RecordLatency(TimeSpan latency) =>
+    /// <summary>An acknowledged submit, from its first try's intended start (the acknowledged-submit row).</summary>
+    public void RecordAcknowledged(TimeSpan latency)
+    {
+        Count("ack");
+        RecordLatency(latency);
+    }
+
+    private void RecordLatency(TimeSpan latency) =>
         _recorder.RecordValue(Math.Clamp((long)latency.TotalMicroseconds, 1, HighestMicros));
 
     /// <summary>An HTTP error answer; not in the histogram, so that fast refusals do not flatter the percentiles.</summary>

@@ -20,13 +20,12 @@ public sealed class ProgressView(ExamDayRun run, TimeSpan plainInterval)
 
     private async Task LiveAsync(Task running)
     {
-        var table = new Table().Border(TableBorder.Rounded);
-        await AnsiConsole.Live(table).AutoClear(false).StartAsync(async context =>
+        await AnsiConsole.Live(new Text("ExamDay: starting")).AutoClear(false).StartAsync(async context =>
         {
             while (!running.IsCompleted)
             {
                 await Task.WhenAny(running, Task.Delay(LiveInterval));
-                Render(table, Tick());
+                context.UpdateTarget(Render(Tick()));
                 context.Refresh();
             }
         });
@@ -44,14 +43,15 @@ public sealed class ProgressView(ExamDayRun run, TimeSpan plainInterval)
         }
     }
 
-    private sealed record EndpointTick(string Name, long Requests, long Errors, LatencySummary Latency);
+    /// <summary><paramref name="Latency"/> is of the last interval, <paramref name="Total"/> of the whole run so far.</summary>
+    private sealed record EndpointTick(string Name, long Requests, long Errors, LatencySummary Latency, LatencySummary Total);
 
     private sealed record TickView(TimeSpan Elapsed, double RequestsPerSecond, long Errors, double Load, List<EndpointTick> Endpoints);
 
     private TickView Tick()
     {
         var elapsed = run.Elapsed;
-        var endpoints = run.Stats.All.Select(e => new EndpointTick(e.Name, e.Requests, e.Errors, e.Drain())).ToList();
+        var endpoints = run.Stats.All.Select(e => new EndpointTick(e.Name, e.Requests, e.Errors, e.Drain(), e.Total())).ToList();
         var requests = run.Stats.Requests;
         var span = (elapsed - _lastElapsed).TotalSeconds;
         var rate = span > 0 ? (requests - _lastRequests) / span : 0;
@@ -62,30 +62,30 @@ public sealed class ProgressView(ExamDayRun run, TimeSpan plainInterval)
         return new TickView(elapsed, rate, run.Stats.Errors, load, endpoints);
     }
 
-    private void Render(Table table, TickView tick)
+    private Rows Render(TickView tick)
     {
-        if (table.Columns.Count == 0)
+        var header = new Markup(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+            $"ExamDay {tick.Elapsed.TotalSeconds:F0} s: teachers started {run.Started}, finished {run.Finished}, failed {run.Failed}, active {run.Active} | {tick.RequestsPerSecond:F0} req/s | load {tick.Load:F2}")));
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumns("endpoint", "requests", "errors", "p99 ms (last interval)", "p50 ms", "p99 ms", "max ms");
+        foreach (var column in table.Columns.Skip(1))
         {
-            table.AddColumns("endpoint", "requests", "errors", "p50 ms", "p99 ms (last interval)", "max ms");
-            foreach (var column in table.Columns.Skip(1))
-            {
-                column.RightAligned();
-            }
+            column.RightAligned();
         }
-        table.Title = new TableTitle(string.Create(CultureInfo.InvariantCulture,
-            $"ExamDay {tick.Elapsed.TotalSeconds:F0}s: teachers started {run.Started}, finished {run.Finished}, failed {run.Failed}, active {run.Active}; {tick.RequestsPerSecond:F0} req/s; load {tick.Load:F2}"));
-        table.Rows.Clear();
         foreach (var e in tick.Endpoints)
         {
-            var errors = e.Errors == 0 ? "0" : $"[red]{e.Errors}[/]";
-            var latency = e.Latency;
             table.AddRow(
                 e.Name,
                 e.Requests.ToString(CultureInfo.InvariantCulture),
-                errors,
-                latency.Count == 0 ? "-" : latency.P50Ms.ToString("F2", CultureInfo.InvariantCulture),
-                latency.Count == 0 ? "-" : latency.P99Ms.ToString("F2", CultureInfo.InvariantCulture),
-                latency.Count == 0 ? "-" : latency.MaxMs.ToString("F2", CultureInfo.InvariantCulture));
+                e.Errors == 0 ? "0" : $"[red]{e.Errors}[/]",
+                Ms(e.Latency, e.Latency.P99Ms),
+                Ms(e.Total, e.Total.P50Ms),
+                Ms(e.Total, e.Total.P99Ms),
+                Ms(e.Total, e.Total.MaxMs));
         }
+        return new Rows(header, table);
     }
+
+    private static string Ms(LatencySummary summary, double value) =>
+        summary.Count == 0 ? "-" : value.ToString("F2", CultureInfo.InvariantCulture);
 }

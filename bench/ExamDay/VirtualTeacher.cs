@@ -110,7 +110,7 @@ public sealed class VirtualTeacher(int number, TeacherHttp http, ExamDayOptions 
         }
         var receipt = submit.Read(ContractJson.Default.ReceiptAnswer);
         Submission = new Acknowledged(submissionId, receipt.ReceiptId, submit.Status == 202);
-        http.Stats[Endpoints.SubmitAcknowledged].RecordLatency(time.GetElapsedTime(submitIntended));
+        http.Stats[Endpoints.SubmitAcknowledged].RecordAcknowledged(time.GetElapsedTime(submitIntended));
 
         var statusReply = await http.GetAsync(Endpoints.Status, $"/api/attempts/{attemptId}", time.GetTimestamp(), ct);
         if (!statusReply.Ok)
