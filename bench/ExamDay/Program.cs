@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace ExamConsole.ExamDay;
 
 /// <summary>
@@ -28,13 +30,17 @@ public static class Program
             return 2;
         }
 
-        // Ctrl+C ends the run early but still writes the report of what was played.
+        // Ctrl+C or a kill (SIGTERM) ends the run early but still writes the report of what was played.
+        // SIGTERM too: a run started in the background of a script ignores SIGINT.
         using var stop = new CancellationTokenSource();
-        Console.CancelKeyPress += (_, e) =>
+        using var onInterrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var onTerminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+
+        void Stop(PosixSignalContext context)
         {
-            e.Cancel = true;
+            context.Cancel = true;
             stop.Cancel();
-        };
+        }
 
         var running = run.ExecuteAsync(stop.Token);
         await new ProgressView(run, options.ProgressInterval).ShowAsync(running);

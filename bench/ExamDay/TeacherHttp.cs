@@ -21,8 +21,8 @@ public sealed record Reply(int Status, byte[]? Body, string? Failure)
 /// Sends one teacher's requests and measures each from its intended start: the time the open
 /// model meant it to leave, not the time it actually left. A late client (its thread pool or its
 /// connection pool busy) therefore shows in the figures instead of hiding them (coordinated
-/// omission). A 503 or 429 is retried after its Retry-After, the retry's intended start being the
-/// end of that wait.
+/// omission). A 503 or 429 is retried after its Retry-After (plus a jitter of up to half of it),
+/// the retry's intended start being the end of that wait.
 /// </summary>
 public sealed class TeacherHttp(HttpClient client, RunStats stats, int maxTries, TimeProvider time)
 {
@@ -91,7 +91,8 @@ public sealed class TeacherHttp(HttpClient client, RunStats stats, int maxTries,
                 {
                     return new Reply(status, body, null);
                 }
-                var wait = RetryAfter(response);
+                // At least Retry-After, plus up to half of it again: clients shed together must not all come back in the same instant.
+                var wait = RetryAfter(response) * (1 + (Random.Shared.NextDouble() / 2));
                 intendedStart = time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency);
                 await Task.Delay(wait, time, cancellationToken);
             }
