@@ -1,31 +1,24 @@
+using ExamConsole.Api.Submissions;
 using ExamConsole.Testing;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace ExamConsole.ExamDay.Tests;
 
 /// <summary>
-/// The exam-day tool's quick mode against the real host on a real Kestrel port and a throwaway
-/// PostgreSQL. Correctness only: how fast is the benchmarks' business, not a test's.
+/// The exam-day tool against the real host on a real Kestrel port and a throwaway PostgreSQL.
+/// Correctness only: how fast is the benchmarks' business, not a test's.
 /// </summary>
-public sealed class QuickModeTests(ITestOutputHelper output)
+public sealed class QuickModeTests(QuickHostFixture fixture, ITestOutputHelper output) : IClassFixture<QuickHostFixture>
 {
     [Fact]
     public async Task QuickMode_AgainstRealHost_EveryTeacherFinishesWithoutServerErrorsAndNoSubmissionIsLost()
     {
-        await using var postgres = await TestPostgres.StartAsync("examday");
-        await using var host = new ExamHostFactory(postgres.ConnectionString);
-        var quick = ExamDayOptions.Quick(new Uri("http://127.0.0.1"));
-        host.Settings["Seed:Teachers"] = quick.Teachers.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        host.UseKestrel(0);
-        host.StartServer();
-        var address = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-
+        var quick = ExamDayOptions.Quick(fixture.BaseUrl);
         // Two source addresses although 500 connections fit in one: the ConnectCallback path is tested too.
-        var options = quick with { BaseUrl = new Uri(address), Database = postgres.ConnectionString, SourceAddresses = 2 };
+        var options = quick with { Database = fixture.ConnectionString, SourceAddresses = 2 };
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+
         var report = await ExamDayRun.RunAsync(options, bound.Token);
         output.WriteLine(report.ToText());
 
@@ -45,5 +38,41 @@ public sealed class QuickModeTests(ITestOutputHelper output)
             Assert.Equal(quick.Teachers, report.Endpoints.Single(e => e.Name == endpoint).Statuses.Where(s => s.Key.StartsWith('2')).Sum(s => s.Value));
         }
         Assert.Equal(quick.Teachers * quick.Rounds, report.Endpoints.Single(e => e.Name == Endpoints.Answers).Statuses.GetValueOrDefault("204"));
+    }
+
+    [Fact]
+    public async Task Run_WhileSubmissionsAreQueued_CountsThemAcknowledgedAndFindsThemOnceReplayed()
+    {
+        const int teachers = 40;
+        var submissions = fixture.Host.Services.GetRequiredService<SubmissionService>();
+        // Teachers after the quick run's 500, so that every attempt is fresh.
+        var options = ExamDayOptions.Quick(fixture.BaseUrl) with
+        {
+            Teachers = teachers,
+            FirstTeacher = QuickHostFixture.Teachers - teachers + 1,
+            Database = fixture.ConnectionString,
+        };
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        var run = new ExamDayRun(options);
+        submissions.ForceFallback = true;
+        Task<ExamDayReport> running;
+        try
+        {
+            running = run.ExecuteAsync(bound.Token);
+            // Every teacher has its 202 and a "queued" status; the look-up in PostgreSQL waits for the replay.
+            await Eventually.UntilAsync(() => Task.FromResult(run.Finished + run.Failed), n => n == teachers, "every teacher done", TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            submissions.ForceFallback = false;
+        }
+        var report = await running;
+        output.WriteLine(report.ToText());
+
+        Assert.Equal(teachers, report.Teachers.Finished);
+        Assert.Equal(teachers, report.Submissions.Queued);
+        Assert.Equal(teachers, report.Submissions.FoundInDatabase);
+        Assert.Equal(0, report.Submissions.Lost);
+        Assert.Equal(0, report.ServerErrors);
     }
 }
