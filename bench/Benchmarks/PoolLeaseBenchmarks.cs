@@ -179,17 +179,7 @@ public class PoolLeaseBenchmarks
         return await command.ExecuteScalarAsync(_request.Token);
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ExamConsole.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-        throw new InvalidOperationException($"ExamConsole.sln not found above {AppContext.BaseDirectory}: run the benchmark from the repository.");
-    }
+    private static string RepositoryRoot() => BenchHost.RepositoryRoot();
 
     /// <summary>
     /// ShortRun's shape (one launch, three warm-ups) with 15 measured iterations instead of the
