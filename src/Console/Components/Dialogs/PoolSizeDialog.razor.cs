@@ -76,7 +76,6 @@ public partial class PoolSizeDialog
         }
     }
 
-    private string? ErrorOf(string field) => Errors.TryGetValue(field, out var messages) ? messages[0] : null;
 
     private async Task ApplyAsync()
     {
