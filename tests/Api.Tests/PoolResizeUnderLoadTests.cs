@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using ExamConsole.Data.Pool;
+using ExamConsole.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Api.Tests;
@@ -53,7 +54,7 @@ public sealed class PoolResizeUnderLoadTests(ApiFixture fixture)
                 Assert.Equal(size, snapshot!.MaxSize);
                 await WaitForBackendsAsync(size);
                 // Keep serving on the new size for a while before the next change.
-                await WaitUntilAsync(() => statuses.Count >= countBefore + 200, "200 more requests on the new size");
+                await Eventually.TrueAsync(() => statuses.Count >= countBefore + 200, "200 more requests on the new size", TimeSpan.FromSeconds(30));
             }
         }
         finally
@@ -81,19 +82,6 @@ public sealed class PoolResizeUnderLoadTests(ApiFixture fixture)
                 Assert.Fail($"pg_stat_activity never showed {expected} backends of the app; last {count}.");
             }
             await Task.Delay(100);
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what)
-    {
-        var until = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"Waited 30 s for {what}.");
-            }
-            await Task.Delay(20);
         }
     }
 

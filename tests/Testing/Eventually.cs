@@ -25,6 +25,14 @@ public static class Eventually
         }
     }
 
+    /// <summary>Waits until <paramref name="condition"/> holds; fails naming <paramref name="what"/> at the deadline.</summary>
+    public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        UntilAsync(() => Task.FromResult(condition()), done => done, what, timeout);
+
+    /// <summary>Waits until <paramref name="condition"/> holds; fails naming <paramref name="what"/> at the deadline.</summary>
+    public static Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null) =>
+        UntilAsync(condition, done => done, what, timeout);
+
     /// <summary>Awaits <paramref name="task"/> but no longer than the deadline.</summary>
     public static async Task<T> WithinAsync<T>(Task<T> task, string what, TimeSpan? timeout = null)
     {

@@ -46,18 +46,8 @@ public static partial class ConsolePage
     }
 
     /// <summary>Waits, with a deadline, until <paramref name="condition"/> holds.</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 20)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"Waited {seconds} s for {what}.");
-            }
-            await Task.Delay(100);
-        }
-    }
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, int seconds = 20) =>
+        Eventually.TrueAsync(condition, what, TimeSpan.FromSeconds(seconds));
 
     [GeneratedRegex("[^0-9-]")]
     private static partial Regex NonDigits();

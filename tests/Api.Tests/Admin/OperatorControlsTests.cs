@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using ExamConsole.Api.Tests.Support;
+using ExamConsole.Testing;
 
 namespace ExamConsole.Api.Tests.Admin;
 
@@ -82,7 +83,7 @@ public sealed class OperatorControlsTests(ApiFixture fixture)
             Assert.Equal("closed", closed.GetProperty("state").GetString());
         }
 
-        await Eventually(async () => (await attempt.Client.GetFromJsonAsync<JsonElement>(attempt.StatusUrl)).GetProperty("status").GetString() == "submitted", "the queued submission to be recorded");
+        await Eventually.TrueAsync(async () => (await attempt.Client.GetFromJsonAsync<JsonElement>(attempt.StatusUrl)).GetProperty("status").GetString() == "submitted", "the queued submission to be recorded", TimeSpan.FromSeconds(20));
         Assert.Equal(1, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM submissions WHERE submission_id = @s", ("s", submissionId)));
         var audit = await admin.GetFromJsonAsync<JsonElement>("/api/admin/audit?limit=50");
         var actions = audit.EnumerateArray().Select(e => e.GetProperty("action").GetString()).ToList();
@@ -146,18 +147,5 @@ public sealed class OperatorControlsTests(ApiFixture fixture)
         Assert.Equal(JsonValueKind.Array, leases.GetProperty("overThreshold").ValueKind);
         Assert.Equal(JsonValueKind.Array, leases.GetProperty("events").ValueKind);
         Assert.True(leases.GetProperty("active").GetInt32() >= 0);
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var until = DateTime.UtcNow.AddSeconds(20);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"Waited 20 s for {what}.");
-            }
-            await Task.Delay(100);
-        }
     }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Api.Tests.Faults;
@@ -35,7 +36,7 @@ public sealed class DatabaseOutageTests(FaultFixture fixture)
                 await Task.Delay(100);
             }
         });
-        await WaitUntilAsync(() => outcomes.Count >= 40, TimeSpan.FromSeconds(30), "40 submissions before the crash");
+        await Eventually.TrueAsync(() => outcomes.Count >= 40, "40 submissions before the crash", TimeSpan.FromSeconds(30));
         await fixture.Postgres.Server.StopServerAsync("immediate");
         // The outage the scenario asks for: PostgreSQL stays down for 10 s.
         await Task.Delay(TimeSpan.FromSeconds(10));
@@ -49,7 +50,7 @@ public sealed class DatabaseOutageTests(FaultFixture fixture)
         Assert.Contains(outcomes, o => o.Status == HttpStatusCode.OK);
 
         var spool = fixture.Factory.Services.GetRequiredService<SubmissionSpool>();
-        await WaitUntilAsync(() => spool.Depth == 0, TimeSpan.FromSeconds(60), "the spool to drain");
+        await Eventually.TrueAsync(() => spool.Depth == 0, "the spool to drain", TimeSpan.FromSeconds(60));
         foreach (var outcome in outcomes)
         {
             var rows = await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM submissions WHERE submission_id = @s", ("s", outcome.SubmissionId));
@@ -61,19 +62,6 @@ public sealed class DatabaseOutageTests(FaultFixture fixture)
         var (client, attemptId) = teachers.First(t => outcomes.Any(o => o.AttemptId == t.AttemptId && o.Status == HttpStatusCode.Accepted));
         var status = await client.GetFromJsonAsync<StatusBody>($"/api/attempts/{attemptId}");
         Assert.Equal("submitted", status!.Status);
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, TimeSpan deadline, string what)
-    {
-        var until = DateTime.UtcNow + deadline;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"Waited {deadline.TotalSeconds} s for {what}.");
-            }
-            await Task.Delay(50);
-        }
     }
 
     private sealed record ReceiptBody(Guid ReceiptId, string Status);

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Json;
 using ExamConsole.Api.Admission;
 using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Api.Tests.Faults;
@@ -85,7 +86,7 @@ public sealed class OverloadTests(FaultFixture fixture)
             submissions.ForceFallback = false;
         }
 
-        await DatabaseOutageTests.WaitUntilAsync(() => !spool.TryGetPending(attemptId, out _), TimeSpan.FromSeconds(20), "the replay");
+        await Eventually.TrueAsync(() => !spool.TryGetPending(attemptId, out _), "the replay", TimeSpan.FromSeconds(20));
         Assert.Equal(1, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM submissions WHERE submission_id = @s", ("s", submissionId)));
         Assert.Equal("submitted", (await client.GetFromJsonAsync<ReceiptBody>($"/api/attempts/{attemptId}"))!.Status);
     }
@@ -128,7 +129,7 @@ public sealed class OverloadTests(FaultFixture fixture)
                 await lease.DisposeAsync();
             }
         }
-        await DatabaseOutageTests.WaitUntilAsync(() => !spool.TryGetPending(attemptId, out _), TimeSpan.FromSeconds(30), "the replay");
+        await Eventually.TrueAsync(() => !spool.TryGetPending(attemptId, out _), "the replay", TimeSpan.FromSeconds(30));
         Assert.Equal("submitted", (await client.GetFromJsonAsync<ReceiptBody>($"/api/attempts/{attemptId}"))!.Status);
     }
 

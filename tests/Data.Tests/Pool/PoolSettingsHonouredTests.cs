@@ -1,4 +1,5 @@
 using ExamConsole.Data.Pool;
+using ExamConsole.Testing;
 using Npgsql;
 
 namespace ExamConsole.Data.Tests.Pool;
@@ -15,7 +16,7 @@ public sealed class PoolSettingsHonouredTests(PoolFixture fixture)
         var second = await harness.Engine.AcquireAsync("test", CancellationToken.None);
 
         var third = harness.Engine.AcquireAsync("test", CancellationToken.None);
-        await WaitUntilAsync(() => harness.Engine.Snapshot().Pending == 1, "Npgsql to count one pending request");
+        await Eventually.TrueAsync(() => harness.Engine.Snapshot().Pending == 1, "Npgsql to count one pending request");
         Assert.False(third.IsCompleted);
         Assert.Equal(2, harness.Engine.Snapshot().Busy);
 
@@ -135,18 +136,5 @@ public sealed class PoolSettingsHonouredTests(PoolFixture fixture)
 
         Assert.IsType<TimeoutException>(error.InnerException);
         Assert.InRange(DateTime.UtcNow - started, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(3.5));
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition, string what, double seconds = 10)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"Waited {seconds} s for {what}.");
-            }
-            await Task.Delay(20);
-        }
     }
 }
