@@ -23,8 +23,10 @@ public sealed partial class ApiFixture
 
     public ApiFixture()
     {
-        _poolHost = new(() => Factory.WithWebHostBuilder(builder =>
-            builder.ConfigureTestServices(services => services.AddSingleton<IPoolEngine>(PoolEngine))));
+        // A spool folder of its own: two hosts must never write one spool file.
+        _poolHost = new(() => Factory.WithWebHostBuilder(builder => builder
+            .UseSetting("Spool:Directory", Path.Combine(Path.GetTempPath(), "examconsole-spool-" + Guid.NewGuid().ToString("N")))
+            .ConfigureTestServices(services => services.AddSingleton<IPoolEngine>(PoolEngine))));
         _operatorToken = new(() => AdminTokenAsync(AdminSeeder.AdminUsername, ExamHostFactory.AdminPassword));
         _viewerToken = new(() => AdminTokenAsync(AdminSeeder.ViewerUsername, ExamHostFactory.ViewerPassword));
     }

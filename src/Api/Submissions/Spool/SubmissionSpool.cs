@@ -37,7 +37,10 @@ public sealed partial class SubmissionSpool : IAsyncDisposable
         Recover();
         meters.Meter.CreateObservableGauge("examconsole.spool.depth", () => Depth, "{submission}", "Submissions in the spool not yet in PostgreSQL");
         meters.Meter.CreateObservableGauge("examconsole.spool.oldest_age", () => OldestAcceptedAt is { } at ? (DateTimeOffset.UtcNow - at).TotalSeconds : 0, "s", "Age of the oldest spooled submission");
-        _file = new FileStream(FilePath, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
+        // Not FileMode.Append: a file opened for appending refuses to be truncated below its length at
+        // open, and the spool empties itself once everything in it has reached PostgreSQL.
+        _file = new FileStream(FilePath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
+        _file.Seek(0, SeekOrigin.End);
         _writer = Task.Run(WriteLoopAsync);
     }
 
@@ -75,6 +78,9 @@ public sealed partial class SubmissionSpool : IAsyncDisposable
         _meters.Replayed.Add(submissionIds.Count);
     }
 
+    /// <summary>Longest a caller waits for its record to be on disk; past it the caller fails (503) rather than hangs.</summary>
+    public static readonly TimeSpan WriteTimeout = TimeSpan.FromSeconds(30);
+
     private async Task EnqueueAsync(Write write, CancellationToken cancellationToken)
     {
         if (!_writes.Writer.TryWrite(write))
@@ -82,7 +88,7 @@ public sealed partial class SubmissionSpool : IAsyncDisposable
             throw new ObjectDisposedException(nameof(SubmissionSpool));
         }
         // The write goes ahead even if this caller stops waiting: once queued, it is made durable.
-        await write.Done.Task.WaitAsync(cancellationToken);
+        await write.Done.Task.WaitAsync(WriteTimeout, cancellationToken);
     }
 
     private async Task WriteLoopAsync()
@@ -104,8 +110,9 @@ public sealed partial class SubmissionSpool : IAsyncDisposable
                 // One fsync for every record that arrived meanwhile.
                 _file.Flush(flushToDisk: true);
             }
-            catch (IOException ex)
+            catch (Exception ex)
             {
+                // Whatever went wrong, the loop lives on: these callers fail, later ones are tried afresh.
                 LogWriteFailed(ex);
                 foreach (var write in batch)
                 {
@@ -131,9 +138,16 @@ public sealed partial class SubmissionSpool : IAsyncDisposable
             }
             if (_pending.IsEmpty && _file.Length > 0)
             {
-                // Everything reached PostgreSQL: start the file afresh so it never grows without bound.
-                _file.SetLength(0);
-                _file.Flush(flushToDisk: true);
+                try
+                {
+                    // Everything reached PostgreSQL: start the file afresh so it never grows without bound.
+                    _file.SetLength(0);
+                    _file.Flush(flushToDisk: true);
+                }
+                catch (IOException ex)
+                {
+                    LogWriteFailed(ex);
+                }
             }
         }
     }
