@@ -4,6 +4,7 @@ using ExamConsole.Api.Submissions;
 using ExamConsole.Api.Submissions.Spool;
 using ExamConsole.Data.Admin;
 using ExamConsole.Data.Pool;
+using ExamConsole.Data.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace ExamConsole.Api.Admin;
@@ -27,6 +28,7 @@ public sealed class OperatorActions
     private readonly SubmissionSpool _spool;
     private readonly SpoolReplayer _replayer;
     private readonly AuditLog _audit;
+    private readonly ServerView _view;
     private readonly ILogger _logger;
 
     public OperatorActions(
@@ -38,8 +40,10 @@ public sealed class OperatorActions
         SubmissionSpool spool,
         SpoolReplayer replayer,
         AuditLog audit,
+        ServerView view,
         ILoggerFactory loggers)
     {
+        _view = view;
         _pool = pool;
         _engine = engine;
         _admission = admission;
@@ -113,6 +117,14 @@ public sealed class OperatorActions
         _submissions.ForceFallback = on;
         await AdminChanges.RecordAsync(_audit, _logger, actor, "fallback.force", new { forceFallback = before }, new { forceFallback = on });
         return Circuit();
+    }
+
+    /// <summary>Cancels a backend's statement or terminates the backend; stopping someone's query is audited like any change.</summary>
+    public async Task<BackendSignal> SignalBackendAsync(string actor, int pid, bool terminate, CancellationToken cancellationToken)
+    {
+        var result = terminate ? await _view.TerminateAsync(pid, cancellationToken) : await _view.CancelAsync(pid, cancellationToken);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, terminate ? "backend.terminate" : "backend.cancel", new { pid }, new { pid, result = result.ToString() });
+        return result;
     }
 
     /// <summary>Replays the spool into PostgreSQL now; returns how many submissions went in.</summary>

@@ -75,24 +75,21 @@ public static partial class ServerApi
     }
 
     public static Task<Results<Ok<BackendSignalResponse>, ProblemHttpResult>> CancelAsync(
-        int pid, ClaimsPrincipal user, ServerView view, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        SignalAsync("cancel", pid, user, view.CancelAsync, loggers, cancellationToken);
+        int pid, ClaimsPrincipal user, OperatorActions actions, CancellationToken cancellationToken) =>
+        SignalAsync("cancel", pid, user, actions, cancellationToken);
 
     public static Task<Results<Ok<BackendSignalResponse>, ProblemHttpResult>> TerminateAsync(
-        int pid, ClaimsPrincipal user, ServerView view, ILoggerFactory loggers, CancellationToken cancellationToken) =>
-        SignalAsync("terminate", pid, user, view.TerminateAsync, loggers, cancellationToken);
+        int pid, ClaimsPrincipal user, OperatorActions actions, CancellationToken cancellationToken) =>
+        SignalAsync("terminate", pid, user, actions, cancellationToken);
 
     private static async Task<Results<Ok<BackendSignalResponse>, ProblemHttpResult>> SignalAsync(
         string action,
         int pid,
         ClaimsPrincipal user,
-        Func<int, CancellationToken, Task<BackendSignal>> signal,
-        ILoggerFactory loggers,
+        OperatorActions actions,
         CancellationToken cancellationToken)
     {
-        var result = await signal(pid, cancellationToken);
-        // Until the audit log takes these, the log keeps who did what.
-        LogSignal(loggers.CreateLogger(typeof(ServerApi)), user.Identity?.Name ?? "unknown", action, pid, result);
+        var result = await actions.SignalBackendAsync(AdminChanges.ActorOf(user), pid, terminate: action == "terminate", cancellationToken);
         return result switch
         {
             BackendSignal.Sent => TypedResults.Ok(new BackendSignalResponse(pid, action, true)),
@@ -113,7 +110,4 @@ public static partial class ServerApi
         };
         return Enum.IsDefined(sort);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Actor} asked to {Action} backend {Pid}: {Result}")]
-    private static partial void LogSignal(ILogger logger, string actor, string action, int pid, BackendSignal result);
 }

@@ -43,7 +43,7 @@ internal sealed class PlaybookSteps(EmergencyPlaybook playbook) : IPlaybookSteps
         playbook.RevertAsync(stepId, actor, cancellationToken);
 }
 
-internal sealed class ServerInsight(ServerView view, SlowCommandLog log, SlowCommandRecorder recorder, AuditLog audit) : IServerInsight
+internal sealed class ServerInsight(ServerView view, SlowCommandLog log, SlowCommandRecorder recorder, OperatorActions actions) : IServerInsight
 {
     public TimeSpan LongRunningThreshold => view.LongRunningThreshold;
 
@@ -60,18 +60,10 @@ internal sealed class ServerInsight(ServerView view, SlowCommandLog log, SlowCom
     public IReadOnlyList<SlowCommand> RecentSlowCommands(int max) => log.Recent(max);
 
     public Task<BackendSignal> CancelAsync(string actor, int pid, CancellationToken cancellationToken) =>
-        SignalAsync("backend.cancel", actor, pid, view.CancelAsync, cancellationToken);
+        actions.SignalBackendAsync(actor, pid, terminate: false, cancellationToken);
 
     public Task<BackendSignal> TerminateAsync(string actor, int pid, CancellationToken cancellationToken) =>
-        SignalAsync("backend.terminate", actor, pid, view.TerminateAsync, cancellationToken);
-
-    private async Task<BackendSignal> SignalAsync(string action, string actor, int pid, Func<int, CancellationToken, Task<BackendSignal>> signal, CancellationToken cancellationToken)
-    {
-        var result = await signal(pid, cancellationToken);
-        // Stopping someone's query is an action like the others: the audit page shows who did it.
-        await audit.WriteAsync(actor, action, new { pid }, new { pid, result = result.ToString() }, CancellationToken.None);
-        return result;
-    }
+        actions.SignalBackendAsync(actor, pid, terminate: true, cancellationToken);
 }
 
 internal sealed class LeakWatch(PoolEngine engine) : ILeakWatch

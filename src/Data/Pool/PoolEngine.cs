@@ -269,7 +269,7 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
             _configured = configured;
             var generation = _dataSource.Swap(Effective(configured, Volatile.Read(ref _underPressure)));
             LogResized(generation.Number, maxSize, minSize);
-            await WarmAsync(generation, cancellationToken);
+            await TryWarmAsync(generation, cancellationToken);
             return Snapshot();
         }
         finally
@@ -292,12 +292,28 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
             }
             _configured = configured;
             var generation = _dataSource.Swap(Effective(configured, Volatile.Read(ref _underPressure)));
-            await WarmAsync(generation, cancellationToken);
+            await TryWarmAsync(generation, cancellationToken);
             return Snapshot();
         }
         finally
         {
             _changing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Warms a new generation, but a resize is in force once swapped: when traffic holds the
+    /// connections the warm-up would need, it gives up and the watch tops the pool up later.
+    /// </summary>
+    private async Task TryWarmAsync(PoolGeneration generation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await WarmAsync(generation, cancellationToken);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
+        {
+            LogWarmDeferred(generation.Number, ex.Message);
         }
     }
 
@@ -494,6 +510,9 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pool generation {Generation} in force: max {MaxSize}, min {MinSize}")]
     private partial void LogResized(int generation, int maxSize, int minSize);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pool generation {Generation} not warmed now ({Reason}); the watch tops it up when nobody waits")]
+    private partial void LogWarmDeferred(int generation, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pool generation {Generation} warmed to {MinSize} connections")]
     private partial void LogWarmed(int generation, int minSize);
