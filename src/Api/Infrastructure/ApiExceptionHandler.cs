@@ -1,9 +1,9 @@
 using System.Text.Json;
+using ExamConsole.Api.Submissions;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -82,16 +82,11 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         return new HttpValidationProblemDetails(errors) { Status = bad.StatusCode, Title = "The request is not valid." };
     }
 
-    private static bool IsDatabaseUnavailable(Exception exception) => exception switch
-    {
-        BrokenCircuitException or TimeoutRejectedException => true,
-        NpgsqlException { IsTransient: true } => true,
-        // Npgsql's "The connection pool has been exhausted" is an InvalidOperationException wrapping a timeout.
-        InvalidOperationException { InnerException: TimeoutException } => true,
-        TimeoutException => true,
-        PostgresException { SqlState: PostgresErrorCodes.QueryCanceled or PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections } => true,
-        _ => false,
-    };
+    // One classification of database failures for the whole API: the one the resilience pipeline and
+    // the submission path use. Npgsql's "The connection pool has been exhausted" may also arrive as an
+    // InvalidOperationException wrapping a timeout.
+    private static bool IsDatabaseUnavailable(Exception exception) =>
+        SubmissionService.IsDegradation(exception) || exception is InvalidOperationException { InnerException: TimeoutException };
 
     private static T? FindInner<T>(Exception exception) where T : Exception
     {
