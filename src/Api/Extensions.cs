@@ -61,11 +61,15 @@ public static class Extensions
         services.AddHostedService(sp => sp.GetRequiredService<SpoolReplayer>());
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        services.AddSingleton(sp => new CachingTokenHandler(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IOptions<AuthOptions>>().Value.AcceptedTokenCacheSize));
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenService>((options, tokens) =>
+            .Configure<TokenService, CachingTokenHandler>((options, tokens, handler) =>
             {
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = tokens.ValidationParameters;
+                // Each accepted token is verified once per node, then remembered until it expires.
+                options.TokenHandlers.Clear();
+                options.TokenHandlers.Add(handler);
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(TeacherPolicy, policy => policy.RequireAuthenticatedUser().RequireRole(TokenService.TeacherRole));

@@ -21,4 +21,10 @@ public sealed class AuthOptions
     public int LoginAttemptsPerWindow { get; set; } = 10;
 
     public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Accepted bearer tokens a node remembers until they expire, so that each is verified once
+    /// (the 40,000 teachers of an exam day and their operators, with room for new logins).
+    /// </summary>
+    public int AcceptedTokenCacheSize { get; set; } = 100_000;
 }
