@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace ExamConsole.ExamDay;
 
 /// <summary>How sessions share connections: one per virtual teacher (as phones do), or a shared pool.</summary>
@@ -93,6 +91,7 @@ public sealed record ExamDayOptions
         examday: plays virtual teachers through a whole exam against an ExamConsole host.
 
           examday --url http://127.0.0.1:5080 [options]
+          examday ceilings --help     the paper and submit paths against their ceilings (bare Kestrel, pgbench)
 
           --url URL               the host (loopback only)                       required
           --quick                 500 teachers at 100/s, 2 rounds, 0.2 s think, under a minute
@@ -121,80 +120,45 @@ public sealed record ExamDayOptions
     /// <summary>Reads the command line; throws <see cref="ArgumentException"/> naming the bad option.</summary>
     public static ExamDayOptions Parse(IReadOnlyList<string> args)
     {
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var quick = false;
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (arg == "--quick")
-            {
-                quick = true;
-                continue;
-            }
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Count)
-            {
-                throw new ArgumentException($"Unexpected argument '{arg}': options are --name value (see --help).");
-            }
-            values[arg[2..]] = args[++i];
-        }
-        if (!values.Remove("url", out var url) || !Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        var values = new OptionValues(args, "quick");
+        if (values.String("url") is not { } url || !Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
         {
             throw new ArgumentException("--url http://HOST:PORT is required.");
         }
-        var o = quick ? Quick(baseUrl) : new ExamDayOptions { BaseUrl = baseUrl };
+        var o = values.Flag("quick") ? Quick(baseUrl) : new ExamDayOptions { BaseUrl = baseUrl };
         o = o with
         {
-            Teachers = Int(values, "teachers", o.Teachers, 1, 10_000_000),
-            FirstTeacher = Int(values, "first-teacher", o.FirstTeacher, 1, 9_999_999),
-            ExamSlot = Int(values, "exam-slot", o.ExamSlot, 0, 1000),
-            ArrivalRate = Double(values, "rate", o.ArrivalRate, 0.01, 100_000),
-            Ramp = Seconds(values, "ramp", o.Ramp, 0, 3600),
-            Rounds = Int(values, "rounds", o.Rounds, 0, 1000),
-            AnswersPerSave = Int(values, "answers", o.AnswersPerSave, 1, 1000),
-            ThinkTime = TimeSpan.FromMilliseconds(Double(values, "think", o.ThinkTime.TotalMilliseconds, 0, 600_000)),
-            MaxDuration = Seconds(values, "max-duration", o.MaxDuration, 1, 24 * 3600),
-            MaxActiveTeachers = Int(values, "max-active", o.MaxActiveTeachers, 1, 1_000_000),
-            Connections = Mode(values, o.Connections),
-            MaxConnections = Int(values, "max-connections", o.MaxConnections, 1, 100_000),
-            SourceAddresses = values.ContainsKey("source-addresses") ? Int(values, "source-addresses", 0, 0, 250) : o.SourceAddresses,
-            RequestTimeout = Seconds(values, "timeout", o.RequestTimeout, 0.1, 3600),
-            MaxTries = Int(values, "max-tries", o.MaxTries, 1, 1000),
-            Database = values.Remove("db", out var db) ? db : o.Database,
-            SettleTimeout = Seconds(values, "settle", o.SettleTimeout, 0, 3600),
-            Seed = Int(values, "seed", o.Seed, int.MinValue, int.MaxValue),
-            ReportPath = values.Remove("report", out var report) ? report : o.ReportPath,
-            ProgressInterval = Seconds(values, "progress", o.ProgressInterval, 0.1, 3600),
+            Teachers = values.Int("teachers", o.Teachers, 1, 10_000_000),
+            FirstTeacher = values.Int("first-teacher", o.FirstTeacher, 1, 9_999_999),
+            ExamSlot = values.Int("exam-slot", o.ExamSlot, 0, 1000),
+            ArrivalRate = values.Double("rate", o.ArrivalRate, 0.01, 100_000),
+            Ramp = values.Seconds("ramp", o.Ramp, 0, 3600),
+            Rounds = values.Int("rounds", o.Rounds, 0, 1000),
+            AnswersPerSave = values.Int("answers", o.AnswersPerSave, 1, 1000),
+            ThinkTime = TimeSpan.FromMilliseconds(values.Double("think", o.ThinkTime.TotalMilliseconds, 0, 600_000)),
+            MaxDuration = values.Seconds("max-duration", o.MaxDuration, 1, 24 * 3600),
+            MaxActiveTeachers = values.Int("max-active", o.MaxActiveTeachers, 1, 1_000_000),
+            Connections = Mode(values.String("connections"), o.Connections),
+            MaxConnections = values.Int("max-connections", o.MaxConnections, 1, 100_000),
+            SourceAddresses = values.Has("source-addresses") ? values.Int("source-addresses", 0, 0, 250) : o.SourceAddresses,
+            RequestTimeout = values.Seconds("timeout", o.RequestTimeout, 0.1, 3600),
+            MaxTries = values.Int("max-tries", o.MaxTries, 1, 1000),
+            Database = values.String("db", o.Database),
+            SettleTimeout = values.Seconds("settle", o.SettleTimeout, 0, 3600),
+            Seed = values.Int("seed", o.Seed, int.MinValue, int.MaxValue),
+            ReportPath = values.String("report", o.ReportPath)!,
+            ProgressInterval = values.Seconds("progress", o.ProgressInterval, 0.1, 3600),
         };
-        if (values.Count > 0)
-        {
-            throw new ArgumentException($"Unknown option --{values.Keys.First()} (see --help).");
-        }
+        values.EnsureAllRead();
         return o;
     }
 
-    private static int Int(Dictionary<string, string> values, string name, int fallback, int min, int max) =>
-        values.Remove(name, out var text)
-            ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
-                ? v
-                : throw new ArgumentException($"--{name} must be a whole number from {min} to {max} (got '{text}').")
-            : fallback;
-
-    private static double Double(Dictionary<string, string> values, string name, double fallback, double min, double max) =>
-        values.Remove(name, out var text)
-            ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
-                ? v
-                : throw new ArgumentException($"--{name} must be a number from {min} to {max} (got '{text}').")
-            : fallback;
-
-    private static TimeSpan Seconds(Dictionary<string, string> values, string name, TimeSpan fallback, double min, double max) =>
-        TimeSpan.FromSeconds(Double(values, name, fallback.TotalSeconds, min, max));
-
-    private static ConnectionMode Mode(Dictionary<string, string> values, ConnectionMode fallback) =>
-        !values.Remove("connections", out var text) ? fallback
-            : text switch
-            {
-                "per-teacher" => ConnectionMode.PerTeacher,
-                "shared" => ConnectionMode.Shared,
-                _ => throw new ArgumentException($"--connections must be per-teacher or shared (got '{text}')."),
-            };
+    private static ConnectionMode Mode(string? text, ConnectionMode fallback) =>
+        text switch
+        {
+            null => fallback,
+            "per-teacher" => ConnectionMode.PerTeacher,
+            "shared" => ConnectionMode.Shared,
+            _ => throw new ArgumentException($"--connections must be per-teacher or shared (got '{text}')."),
+        };
 }

@@ -11,6 +11,13 @@ public static class Program
 {
     public static async Task<int> Main(string[] args)
     {
+        switch (args.FirstOrDefault())
+        {
+            case "ceilings":
+                return await Ceilings.CeilingRun.MainAsync(args[1..]);
+            case "bare-paper":
+                return await Ceilings.BarePaperServer.ServeAsync(args[1..]);
+        }
         if (args.Contains("--help") || args.Contains("-h"))
         {
             Console.WriteLine(ExamDayOptions.Usage);
