@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using ExamConsole.Api.Submissions;
+using ExamConsole.Api.Submissions.Spool;
 using ExamConsole.Api.Tests.Support;
+using ExamConsole.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Api.Tests;
 
@@ -113,6 +117,46 @@ public sealed class SubmitTests(ApiFixture fixture)
 
         await response.AssertProblemAsync(HttpStatusCode.Conflict);
         Assert.Equal(0, await CountSubmissionsAsync(second));
+    }
+
+    [Fact]
+    public async Task Submit_AfterAnOperatorMovedTheDeadlineLater_IsRecorded()
+    {
+        var attempt = await fixture.ActiveAttemptAsync();
+        await fixture.MoveDeadlineAsync(attempt.Id, TimeSpan.FromHours(1));
+        var late = await attempt.Client.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId = Guid.NewGuid(), answers = new[] { attempt.Answer(0, 0) } });
+        await late.AssertProblemAsync(HttpStatusCode.Gone);
+
+        // The node now remembers a deadline in the past; the database's word wins before a refusal.
+        await fixture.Data.ExecuteAsync("UPDATE attempts SET deadline = now() + interval '30 minutes' WHERE id = @id", ("id", attempt.Id));
+        var response = await attempt.Client.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId = Guid.NewGuid(), answers = new[] { attempt.Answer(0, 0) } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, await CountSubmissionsAsync(attempt));
+    }
+
+    [Fact]
+    public async Task Submit_QueuedInTime_IsRecordedWhenReplayedAfterTheDeadline()
+    {
+        var submissions = fixture.Factory.Services.GetRequiredService<SubmissionService>();
+        var spool = fixture.Factory.Services.GetRequiredService<SubmissionSpool>();
+        var attempt = await fixture.ActiveAttemptAsync();
+        var submissionId = Guid.NewGuid();
+        submissions.ForceFallback = true;
+        try
+        {
+            var queued = await attempt.Client.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId, answers = new[] { attempt.Answer(1, 1) } });
+            Assert.Equal(HttpStatusCode.Accepted, queued.StatusCode);
+            // The database comes back only after the deadline and its grace.
+            await fixture.MoveDeadlineAsync(attempt.Id, TimeSpan.FromHours(1));
+        }
+        finally
+        {
+            submissions.ForceFallback = false;
+        }
+
+        await Eventually.TrueAsync(() => !spool.TryGetPending(attempt.Id, out _), "the replay", TimeSpan.FromSeconds(20));
+        Assert.Equal(1, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM submissions WHERE submission_id = @s", ("s", submissionId)));
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public sealed partial class SpoolReplayer(
             {
                 var requests = batch.Select(s => new SubmissionRequest(s.SubmissionId, s.AttemptId, s.TeacherId, s.ReceiptId, s.AcceptedAt, s.QuestionIds, s.OptionIds)).ToList();
                 var results = await resilience.Idempotent.ExecuteAsync(
-                    static async (state, ct) => await state.writer.WriteAsync(state.requests, ct),
+                    static async (state, ct) => await state.writer.WriteAsync(state.requests, checkDeadline: false, ct),
                     (writer, requests),
                     cancellationToken);
                 for (var i = 0; i < results.Length; i++)

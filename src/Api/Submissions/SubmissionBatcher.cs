@@ -51,7 +51,7 @@ public sealed class SubmissionBatcher : IAsyncDisposable
         _meters.BatchSize.Record(batch.Count);
         // Idempotent on submissionId, so a transient failure may be retried.
         return _resilience.Idempotent.ExecuteAsync(
-            static async (state, ct) => await state.Writer.WriteAsync(state.Batch, ct),
+            static async (state, ct) => await state.Writer.WriteAsync(state.Batch, checkDeadline: true, ct),
             (Writer: _writer, Batch: batch),
             cancellationToken).AsTask();
     }

@@ -61,8 +61,14 @@ public sealed partial class SubmissionService(
         }
 
         var degraded = ForceFallback || resilience.State == DatabaseResilience.Isolated;
-        AttemptRow? attempt = null;
-        if (!degraded)
+        var now = time.GetUtcNow();
+        // Owner, exam and deadline never change once an attempt exists, so the copy this node keeps (from the
+        // start, or an earlier read) is enough to check a live submit: the batch's SQL checks ownership and the
+        // deadline again against the database, and finds an earlier submission of the attempt. That saves a
+        // round trip per submission. Only a refusal for lateness is confirmed with the database first (an
+        // operator may have moved the deadline).
+        var attempt = cache.Find(attemptId);
+        if (!degraded && (attempt is null || IsLate(attempt, now)))
         {
             try
             {
@@ -75,11 +81,10 @@ public sealed partial class SubmissionService(
             catch (Exception ex) when (IsDegradation(ex))
             {
                 degraded = true;
+                attempt ??= cache.Find(attemptId);
             }
         }
-        attempt ??= cache.Find(attemptId);
 
-        var now = time.GetUtcNow();
         Paper? paper = null;
         if (attempt is not null)
         {
@@ -94,9 +99,9 @@ public sealed partial class SubmissionService(
                     ? new SubmitDecision(SubmitStatus.Recorded, attempt.ReceiptId)
                     : new SubmitDecision(SubmitStatus.Conflict, Detail: "This attempt was already submitted with another submissionId.");
             }
-            if (now > attempt.Deadline + apiOptions.Value.SubmitGrace)
+            if (IsLate(attempt, now))
             {
-                return new SubmitDecision(SubmitStatus.Gone, Detail: $"The deadline of this attempt ({attempt.Deadline:u}) has passed.");
+                return Late(attempt.Deadline);
             }
             paper = papers.TryGetCached(attempt.ExamId);
             if (paper is null && !degraded)
@@ -139,6 +144,8 @@ public sealed partial class SubmissionService(
                         return new SubmitDecision(SubmitStatus.Recorded, result.ReceiptId);
                     case WriteOutcome.Conflict:
                         return new SubmitDecision(SubmitStatus.Conflict, Detail: "This attempt was already submitted with another submissionId, or this submissionId belongs to another attempt.");
+                    case WriteOutcome.Gone:
+                        return Late(null);
                     default:
                         return new SubmitDecision(SubmitStatus.NotFound, Detail: $"There is no attempt {attemptId} of yours.");
                 }
@@ -154,6 +161,11 @@ public sealed partial class SubmissionService(
             cancellationToken);
         return new SubmitDecision(SubmitStatus.Queued, request.ReceiptId);
     }
+
+    private bool IsLate(AttemptRow attempt, DateTimeOffset now) => now > attempt.Deadline + apiOptions.Value.SubmitGrace;
+
+    private static SubmitDecision Late(DateTimeOffset? deadline) =>
+        new(SubmitStatus.Gone, Detail: deadline is { } d ? $"The deadline of this attempt ({d:u}) has passed." : "The deadline of this attempt has passed.");
 
     /// <summary>Checks the answers against the paper when it is known; without it (database away) PostgreSQL checks them on replay.</summary>
     private static List<(int QuestionId, int OptionId)> Validate(IReadOnlyList<AnswerItem?> items, Paper? paper, out SubmitDecision? invalid)

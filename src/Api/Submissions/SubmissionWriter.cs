@@ -1,5 +1,7 @@
 using System.Text.Json;
+using ExamConsole.Api.Exams;
 using ExamConsole.Data;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -26,6 +28,9 @@ public enum WriteOutcome
 
     /// <summary>No such attempt of this teacher.</summary>
     Rejected,
+
+    /// <summary>Accepted after the attempt's deadline plus grace, by the database's deadline (live submissions only).</summary>
+    Gone,
 }
 
 public sealed record WriteResult(WriteOutcome Outcome, Guid? ReceiptId);
@@ -35,15 +40,22 @@ public sealed record WriteResult(WriteOutcome Outcome, Guid? ReceiptId);
 /// and answers are checked in SQL against the attempt and its paper, so that a submission spooled
 /// while the database was away is held to the same rules when it arrives. Idempotent on submissionId.
 /// </summary>
-public sealed class SubmissionWriter(ExamDb db)
+public sealed class SubmissionWriter(ExamDb db, IOptions<ExamApiOptions> options)
 {
-    public async Task<WriteResult[]> WriteAsync(IReadOnlyList<SubmissionRequest> batch, CancellationToken cancellationToken)
+    /// <param name="batch">The submissions, in any order; the same submissionId may come twice.</param>
+    /// <param name="checkDeadline">
+    /// True for live submissions: one accepted after the attempt's deadline plus grace, by the
+    /// deadline in the database, is refused (<see cref="WriteOutcome.Gone"/>). False for the spool's
+    /// replay: a submission acknowledged with 202 is recorded whenever it arrives.
+    /// </param>
+    public async Task<WriteResult[]> WriteAsync(IReadOnlyList<SubmissionRequest> batch, bool checkDeadline, CancellationToken cancellationToken)
     {
+        TimeSpan? grace = checkDeadline ? options.Value.SubmitGrace : null;
         await using var lease = await db.LeaseAsync(cancellationToken);
         var connection = lease.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
 
-        var inserted = await InsertSubmissionsAsync(connection, transaction, batch, cancellationToken);
+        var inserted = await InsertSubmissionsAsync(connection, transaction, batch, grace, cancellationToken);
         // The same submissionId may come twice in one batch (a client repeating itself). The row that was
         // inserted is known by the receipt PostgreSQL returned: its answers are written, every copy gets its receipt.
         var claimedBy = new Dictionary<Guid, SubmissionRequest>();
@@ -61,6 +73,8 @@ public sealed class SubmissionWriter(ExamDb db)
         }
         var others = batch.Where(s => !inserted.ContainsKey(s.SubmissionId)).ToList();
         var existing = others.Count == 0 ? [] : await ExistingAsync(connection, transaction, others, cancellationToken);
+        // Neither inserted nor there already: not the teacher's attempt, or (live only) too late.
+        var late = grace is null ? [] : await LateAsync(connection, transaction, others.Where(s => !existing.Any(e => e.SubmissionId == s.SubmissionId || e.AttemptId == s.AttemptId)).ToList(), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
         var results = new WriteResult[batch.Count];
@@ -83,28 +97,31 @@ public sealed class SubmissionWriter(ExamDb db)
             }
             else
             {
-                results[i] = new WriteResult(WriteOutcome.Rejected, null);
+                results[i] = new WriteResult(late.Contains((s.AttemptId, s.TeacherId)) ? WriteOutcome.Gone : WriteOutcome.Rejected, null);
             }
         }
         return results;
     }
 
     /// <summary>Inserts what it can; returns the inserted submissionIds with the receipt stored for each.</summary>
-    private static async Task<Dictionary<Guid, Guid>> InsertSubmissionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SubmissionRequest> batch, CancellationToken cancellationToken)
+    private static async Task<Dictionary<Guid, Guid>> InsertSubmissionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SubmissionRequest> batch, TimeSpan? grace, CancellationToken cancellationToken)
     {
         // ON CONFLICT DO NOTHING without a target covers both unique indexes (submission_id, attempt_id),
         // between rows of this batch too; concurrent identical submits wait for the first to commit.
+        // Ownership and (live) the deadline are checked here, against the database's attempt row.
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO submissions (submission_id, attempt_id, receipt_id, answers, accepted_at, recorded_at)
             SELECT t.sid, t.aid, t.rid, t.answers, t.accepted, now()
             FROM unnest(@sids, @aids, @tids, @rids, @answers, @accepted) AS t(sid, aid, tid, rid, answers, accepted)
             JOIN attempts a ON a.id = t.aid AND a.teacher_id = t.tid
+            WHERE @grace::interval IS NULL OR t.accepted <= a.deadline + @grace::interval
             ON CONFLICT DO NOTHING
             RETURNING submission_id, receipt_id
             """,
             connection,
             transaction);
+        command.Parameters.Add(new NpgsqlParameter("grace", NpgsqlDbType.Interval) { Value = grace is { } g ? g : DBNull.Value });
         command.Parameters.Add(Array("sids", NpgsqlDbType.Uuid, batch.Select(s => s.SubmissionId)));
         command.Parameters.Add(Array("aids", NpgsqlDbType.Bigint, batch.Select(s => s.AttemptId)));
         command.Parameters.Add(Array("tids", NpgsqlDbType.Integer, batch.Select(s => s.TeacherId)));
@@ -164,6 +181,31 @@ public sealed class SubmissionWriter(ExamDb db)
             existing.Add(new Existing(reader.GetGuid(0), reader.GetInt64(1), reader.GetGuid(2)));
         }
         return existing;
+    }
+
+    /// <summary>Of the given submissions, those whose attempt is the teacher's: refused for lateness alone.</summary>
+    private static async Task<HashSet<(long AttemptId, int TeacherId)>> LateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<SubmissionRequest> refused, CancellationToken cancellationToken)
+    {
+        var late = new HashSet<(long, int)>();
+        if (refused.Count == 0)
+        {
+            return late;
+        }
+        await using var command = new NpgsqlCommand("SELECT id, teacher_id FROM attempts WHERE id = ANY(@aids)", connection, transaction);
+        command.Parameters.Add(Array("aids", NpgsqlDbType.Bigint, refused.Select(s => s.AttemptId)));
+        var owners = new HashSet<(long, int)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                owners.Add((reader.GetInt64(0), reader.GetInt32(1)));
+            }
+        }
+        foreach (var s in refused.Where(s => owners.Contains((s.AttemptId, s.TeacherId))))
+        {
+            late.Add((s.AttemptId, s.TeacherId));
+        }
+        return late;
     }
 
     private static string AnswersJson(SubmissionRequest s) =>
