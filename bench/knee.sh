@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The throughput knee: the same open-model overload (more teachers arriving than the machine can
+# serve) at a rising admission limit (Admission:MaxConcurrent, set at run time through
+# PUT /api/admin/throttle), one examday run per limit. Prints successful requests per second and
+# p99 per endpoint for each limit; the JSON reports stay in .data/bench/knee/.
+#
+#   Admin__InitialPassword=... bench/host.sh        # in another terminal: the host under test
+#   ADMIN_PASSWORD=... bench/knee.sh [limits...]    # default: 8 16 32 64 128 256 1024
+#
+# Settings (environment): URL (http://127.0.0.1:5080), DB (the local cluster), RATE (150 teachers/s),
+# SECONDS_PER_RUN (30), FIRST_TEACHER (20001; each run uses RATE x SECONDS_PER_RUN teachers after it),
+# EXAM_SLOT (1), QUEUE (queue limit, 4096).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${ADMIN_PASSWORD:?Set ADMIN_PASSWORD: the password of an operator, to change the throttle.}"
+url="${URL:-http://127.0.0.1:5080}"
+db="${DB:-Host=127.0.0.1;Port=55432;Username=postgres;Database=exam}"
+rate="${RATE:-150}"
+seconds="${SECONDS_PER_RUN:-30}"
+first="${FIRST_TEACHER:-20001}"
+slot="${EXAM_SLOT:-1}"
+queue="${QUEUE:-4096}"
+limits=("$@")
+[ ${#limits[@]} -eq 0 ] && limits=(8 16 32 64 128 256 1024)
+teachers=$((rate * seconds))
+out=.data/bench/knee
+mkdir -p "$out"
+
+dotnet build -c Release bench/ExamDay --nologo -v quiet >/dev/null
+token=$(curl -sf -X POST "$url/api/admin/auth/login" -H 'content-type: application/json' \
+  -d "{\"username\":\"${ADMIN_USER:-admin}\",\"password\":\"$ADMIN_PASSWORD\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/')
+throttle() {
+  curl -sf -X PUT "$url/api/admin/throttle" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+    -d "{\"maxConcurrent\":$1,\"queueLimit\":$queue}" >/dev/null
+}
+before=$(curl -sf "$url/api/admin/throttle" -H "authorization: Bearer $token" | sed -E 's/.*"maxConcurrent":([0-9null]+).*/\1/')
+
+for limit in "${limits[@]}"; do
+  throttle "$limit"
+  echo "== admission limit $limit: $teachers teachers from T$(printf %07d "$first") at $rate/s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
+  dotnet bench/ExamDay/bin/Release/net10.0/examday.dll --url "$url" --db "$db" \
+    --teachers "$teachers" --first-teacher "$first" --exam-slot "$slot" --rate "$rate" --ramp 5 \
+    --rounds 3 --think 500 --max-duration $((seconds * 4)) --progress 3600 --report "$out/limit-$limit.json" \
+    | sed -n '/^ExamDay against/,$p'
+  first=$((first + teachers))
+done
+throttle "$before"
+echo "Throttle back at $before. Reports: $out/limit-*.json"
