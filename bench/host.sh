@@ -24,5 +24,10 @@ export Spool__Directory="${Spool__Directory:-$root/.data/spool}"
 # One key for the run: tokens survive a restart of this host during a rehearsal.
 export Auth__SigningKey="${Auth__SigningKey:-$(head -c 48 /dev/urandom | base64 -w0)}"
 
+# A rehearsal holds a socket per pool connection (up to 8,000) and per teacher: raise the limit of
+# open files when allowed (root may raise the hard limit; others get what the hard limit allows).
+ulimit -n "${OPEN_FILES:-65536}" 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+echo "host.sh: open files limit $(ulimit -n)"
+
 cd "$out"
 exec dotnet ExamConsole.Console.dll

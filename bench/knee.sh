@@ -8,8 +8,8 @@
 #   ADMIN_PASSWORD=... bench/knee.sh [limits...]    # default: 8 16 32 64 128 256 1024
 #
 # Settings (environment): URL (http://127.0.0.1:5080), DB (the local cluster), RATE (150 teachers/s),
-# SECONDS_PER_RUN (30), FIRST_TEACHER (20001; each run uses RATE x SECONDS_PER_RUN teachers after it),
-# EXAM_SLOT (1), QUEUE (queue limit, 4096).
+# SECONDS_PER_RUN (30), FIRST_TEACHER (1), EXAM_SLOT (1: the first run's; each run sits the next
+# of every teacher's exams, so no run finds another's attempts), QUEUE (queue limit, 4096).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${ADMIN_PASSWORD:?Set ADMIN_PASSWORD: the password of an operator, to change the throttle.}"
@@ -17,7 +17,7 @@ url="${URL:-http://127.0.0.1:5080}"
 db="${DB:-Host=127.0.0.1;Port=55432;Username=postgres;Database=exam}"
 rate="${RATE:-150}"
 seconds="${SECONDS_PER_RUN:-30}"
-first="${FIRST_TEACHER:-20001}"
+first="${FIRST_TEACHER:-1}"
 slot="${EXAM_SLOT:-1}"
 queue="${QUEUE:-4096}"
 limits=("$@")
@@ -37,12 +37,12 @@ before=$(curl -sf "$url/api/admin/throttle" -H "authorization: Bearer $token" | 
 
 for limit in "${limits[@]}"; do
   throttle "$limit"
-  echo "== admission limit $limit: $teachers teachers from T$(printf %07d "$first") at $rate/s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
+  echo "== admission limit $limit: $teachers teachers from T$(printf %07d "$first"), exam slot $slot, at $rate/s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
   dotnet bench/ExamDay/bin/Release/net10.0/examday.dll --url "$url" --db "$db" \
     --teachers "$teachers" --first-teacher "$first" --exam-slot "$slot" --rate "$rate" --ramp 5 \
     --rounds 3 --think 500 --max-duration $((seconds * 4)) --progress 3600 --report "$out/limit-$limit.json" \
     | sed -n '/^ExamDay against/,$p'
-  first=$((first + teachers))
+  slot=$((slot + 1))
 done
 throttle "$before"
 echo "Throttle back at $before. Reports: $out/limit-*.json"

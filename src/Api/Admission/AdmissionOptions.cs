@@ -5,8 +5,13 @@ public sealed class AdmissionOptions
 {
     public const string SectionName = "Admission";
 
-    /// <summary>Teacher requests in flight at once (null: no limit).</summary>
-    public int? MaxConcurrent { get; set; } = 1024;
+    /// <summary>
+    /// Teacher requests in flight at once (null: no limit). 64 is the knee measured on a 2-core node
+    /// sharing its cores with PostgreSQL (bench/knee.sh, BENCHMARKS.md): most requests served per
+    /// second and the shortest tails; 256 lost a fifth of that and 1,024 collapsed. Re-measure on the
+    /// deployment's machines (about 32 per core is the starting point), and set it per node.
+    /// </summary>
+    public int? MaxConcurrent { get; set; } = 64;
 
     /// <summary>Requests waiting for a slot (null: no limit; 0: shed at once when full).</summary>
     public int? QueueLimit { get; set; } = 4096;
