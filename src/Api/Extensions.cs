@@ -68,6 +68,7 @@ public static class Extensions
                 options.MapInboundClaims = false;
                 options.TokenValidationParameters = tokens.ValidationParameters;
                 // Each accepted token is verified once per node, then remembered until it expires.
+                handler.MapInboundClaims = options.MapInboundClaims;
                 options.TokenHandlers.Clear();
                 options.TokenHandlers.Add(handler);
             });

@@ -65,6 +65,19 @@ public sealed class CachingTokenHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task RememberedToken_UnderAnotherSigningKey_IsCheckedInFullAndRefused()
+    {
+        var (token, _) = _tokens.IssueTeacherToken(42, "T0000042", [1]);
+        Assert.True((await _handler.ValidateTokenAsync(token, _parameters)).IsValid);
+        // A rotated key (or another scheme's parameters): the remembered acceptance does not carry over.
+        var rotated = _parameters.Clone();
+        rotated.IssuerSigningKey = new SymmetricSecurityKey(new byte[32]);
+
+        Assert.False((await _handler.ValidateTokenAsync(token, rotated)).IsValid);
+        Assert.True((await _handler.ValidateTokenAsync(token, _parameters.Clone())).IsValid);
+    }
+
+    [Fact]
     public async Task RefusedToken_IsRefusedEveryTime()
     {
         var other = new TokenService(Options.Create(new AuthOptions()), _time, NullLogger<TokenService>.Instance);

@@ -136,6 +136,32 @@ public sealed class SubmitTests(ApiFixture fixture)
     }
 
     [Fact]
+    public async Task Submit_RepeatedWhileTheDatabaseIsAway_AnswersTheRecordedReceipt()
+    {
+        var submissions = fixture.Factory.Services.GetRequiredService<SubmissionService>();
+        var attempt = await fixture.ActiveAttemptAsync();
+        var submissionId = Guid.NewGuid();
+        var first = await attempt.Client.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId, answers = new[] { attempt.Answer(0, 1) } });
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        var receipt = (await first.Content.ReadFromJsonAsync<SubmitBody>())!.ReceiptId;
+
+        submissions.ForceFallback = true;
+        HttpResponseMessage again;
+        try
+        {
+            again = await attempt.Client.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId, answers = new[] { attempt.Answer(0, 1) } });
+        }
+        finally
+        {
+            submissions.ForceFallback = false;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(receipt, (await again.Content.ReadFromJsonAsync<SubmitBody>())!.ReceiptId);
+        Assert.Equal(1, await CountSubmissionsAsync(attempt));
+    }
+
+    [Fact]
     public async Task Submit_QueuedInTime_IsRecordedWhenReplayedAfterTheDeadline()
     {
         var submissions = fixture.Factory.Services.GetRequiredService<SubmissionService>();

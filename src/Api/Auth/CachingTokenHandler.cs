@@ -14,8 +14,10 @@ namespace ExamConsole.Api.Auth;
 /// Only accepted tokens are remembered (a forged or expired one is checked in full every time), each
 /// until its own expiry read from the validated token, checked on every hit against
 /// <see cref="TimeProvider"/>. The key is the whole token string, so a token is never mistaken for
-/// another. One handler serves one scheme: the validation parameters are the scheme's, the same on
-/// every call. A hit hands out a copy of the identity, never the cached one.
+/// another. A token is only taken from memory under the validation parameters it was accepted with
+/// (the same signing key object, issuer and audience): a rotated key or another scheme's
+/// parameters get the full check. A hit hands out a copy of the identity, never the cached one.
+/// Each remembered token costs a few kilobytes (the parsed token and the identity).
 /// </remarks>
 public sealed class CachingTokenHandler : JsonWebTokenHandler, IDisposable
 {
@@ -33,7 +35,7 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler, IDisposable
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters validationParameters)
     {
-        if (_accepted.TryGetValue(token, out Accepted? known) && known!.Expires > _time.GetUtcNow())
+        if (_accepted.TryGetValue(token, out Accepted? known) && known!.Expires > _time.GetUtcNow() && known.SameCheck(validationParameters))
         {
             return known.Copy();
         }
@@ -42,15 +44,20 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler, IDisposable
         {
             var expires = new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
             // A copy: the caller may change the identity it was given.
-            _accepted.Set(token, new Accepted(new Accepted(result, expires).Copy(), expires), new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires });
+            var remembered = new Accepted(result, expires, validationParameters.IssuerSigningKey, validationParameters.ValidIssuer, validationParameters.ValidAudience);
+            _accepted.Set(token, remembered with { Result = remembered.Copy() }, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires });
         }
         return result;
     }
 
     public void Dispose() => _accepted.Dispose();
 
-    private sealed record Accepted(TokenValidationResult Result, DateTimeOffset Expires)
+    private sealed record Accepted(TokenValidationResult Result, DateTimeOffset Expires, SecurityKey? Key, string? Issuer, string? Audience)
     {
+        /// <summary>The parameters are a clone per request, but their key is the same object while it is not rotated.</summary>
+        public bool SameCheck(TokenValidationParameters p) =>
+            ReferenceEquals(p.IssuerSigningKey, Key) && p.ValidIssuer == Issuer && p.ValidAudience == Audience;
+
         public TokenValidationResult Copy() => new()
         {
             IsValid = true,

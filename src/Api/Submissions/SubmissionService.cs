@@ -141,6 +141,11 @@ public sealed partial class SubmissionService(
                 {
                     case WriteOutcome.Recorded:
                         meters.Recorded.Add(1);
+                        // The node's copy learns the submission: a repeat answers its receipt, even while the database is away.
+                        if (attempt is not null)
+                        {
+                            cache.Remember(attempt with { SubmissionId = submissionId, ReceiptId = result.ReceiptId });
+                        }
                         return new SubmitDecision(SubmitStatus.Recorded, result.ReceiptId);
                     case WriteOutcome.Conflict:
                         return new SubmitDecision(SubmitStatus.Conflict, Detail: "This attempt was already submitted with another submissionId, or this submissionId belongs to another attempt.");
