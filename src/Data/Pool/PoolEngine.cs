@@ -302,14 +302,17 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
     }
 
     /// <summary>
-    /// Warms a new generation, but a resize is in force once swapped: when traffic holds the
-    /// connections the warm-up would need, it gives up and the watch tops the pool up later.
+    /// Warms a new generation by one batch at most, but a resize is in force once swapped: when
+    /// traffic holds the connections the warm-up would need, it gives up. The watch tops the pool
+    /// up a batch a second while nobody waits. (A warm holds every connection it takes until its
+    /// batch is open, so that each new one is a distinct physical connection; warming thousands at
+    /// once under load made requests wait a minute behind it in the 8,000-connection rehearsal.)
     /// </summary>
     private async Task TryWarmAsync(PoolGeneration generation, CancellationToken cancellationToken)
     {
         try
         {
-            await WarmAsync(generation, cancellationToken);
+            await WarmAsync(generation, WarmBatch, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
         {
@@ -317,10 +320,16 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
         }
     }
 
-    /// <summary>Opens connections of <paramref name="generation"/> until it holds at least its minimum (Npgsql does not).</summary>
-    public async Task WarmAsync(PoolGeneration generation, CancellationToken cancellationToken)
+    /// <summary>Opens connections of <paramref name="generation"/> until it holds at least its minimum (Npgsql does not): the start's warm-up, all at once.</summary>
+    public Task WarmAsync(PoolGeneration generation, CancellationToken cancellationToken) =>
+        WarmAsync(generation, int.MaxValue, cancellationToken);
+
+    /// <param name="generation">The generation to warm.</param>
+    /// <param name="maxNew">Most connections to open beyond those open now (one batch while traffic runs).</param>
+    /// <param name="cancellationToken">Ends the warm-up.</param>
+    private async Task WarmAsync(PoolGeneration generation, int maxNew, CancellationToken cancellationToken)
     {
-        var target = generation.Settings.MinSize;
+        var target = (int)Math.Min(generation.Settings.MinSize, (long)_npgsql.Read().Open + maxNew);
         if (target == 0 || !generation.TryEnter())
         {
             return;
@@ -344,7 +353,7 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
             }
             generation.Exit();
         }
-        LogWarmed(generation.Number, target);
+        LogWarmed(generation.Number, target, generation.Settings.MinSize);
     }
 
     /// <summary>One turn of the engine's watch: leaks, the minimum, memory pressure, the server's figures.</summary>
@@ -359,7 +368,7 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
         var current = _dataSource.Current;
         if (reading.Open < current.Settings.MinSize && reading.Pending == 0)
         {
-            await WarmAsync(current, cancellationToken);
+            await WarmAsync(current, WarmBatch, cancellationToken);
         }
     }
 
@@ -514,8 +523,8 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Pool generation {Generation} not warmed now ({Reason}); the watch tops it up when nobody waits")]
     private partial void LogWarmDeferred(int generation, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pool generation {Generation} warmed to {MinSize} connections")]
-    private partial void LogWarmed(int generation, int minSize);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pool generation {Generation} warmed to {Connections} connections (minimum {MinSize})")]
+    private partial void LogWarmed(int generation, int connections, int minSize);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Memory pressure {UnderPressure} (process at {Percent:F1} %, mark {Mark} %): idle timeout {IdleSeconds} s, connection lifetime {LifetimeSeconds} s")]
     private partial void LogMemoryPressure(bool underPressure, double percent, double mark, double idleSeconds, double lifetimeSeconds);

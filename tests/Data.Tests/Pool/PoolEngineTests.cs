@@ -27,6 +27,20 @@ public sealed class PoolEngineTests(PoolFixture fixture)
     }
 
     [Fact]
+    public async Task Resize_ToAMinimumAboveOneBatch_OpensOneBatchAtOnceAndTheWatchTheRest()
+    {
+        await using var harness = fixture.CreateEngine(s => s.MaxSize = 10);
+
+        var snapshot = await harness.Engine.ResizeAsync(90, 90, CancellationToken.None);
+
+        // One batch (64) before the answer: requests never wait behind a warm-up of the whole pool.
+        Assert.Equal(64, snapshot.Open);
+        await harness.WaitForBackendsAsync(n => n == 64, TimeSpan.FromSeconds(10), "64");
+        await harness.Engine.TickAsync(CancellationToken.None);
+        await harness.WaitForBackendsAsync(n => n == 90, TimeSpan.FromSeconds(10), "90");
+    }
+
+    [Fact]
     public async Task Resize_WhileALeaseIsHeld_OldGenerationFinishesItsWork()
     {
         await using var harness = fixture.CreateEngine(s => s.MaxSize = 3);
