@@ -4,9 +4,10 @@
 # postmaster), the host's own memory, the machine's available memory, and the pool as the host
 # reports it (open, busy, acquire p99). One CSV line per sample on stdout.
 #
-# Memory guard: when MemAvailable falls under GUARD_MB (default 1536), the pool is resized down to
-# what is open minus 500 (PUT /api/admin/pool/size), so the machine is never pushed into the OOM
-# killer by a rehearsal; the line says "guard".
+# Memory guard: checked every second apart from the sampling (reading 8,000 smaps files can take
+# 30 s under load): when MemAvailable falls under GUARD_MB (default 1536), the pool is resized down
+# to what is open minus 500 (PUT /api/admin/pool/size), so the machine is never pushed into the OOM
+# killer by a rehearsal; it says so on stderr, and the next sample's line says "guard".
 #
 #   PGDATA=.data/pg ADMIN_PASSWORD=... bench/pool-memory.sh > memory.csv
 set -euo pipefail
@@ -23,6 +24,26 @@ postmaster=$(head -1 "$pgdata/postmaster.pid")
 host=$(pgrep -f "ExamConsole.Console" | head -1)
 
 json() { sed -E "s/.*\"$1\":([0-9.]+).*/\1/"; }
+guard_note=$(mktemp)
+guard() {
+  while true; do
+    avail=$(awk '/^MemAvailable:/{printf "%.0f", $2/1024}' /proc/meminfo)
+    if [ "$avail" -lt "$guard_mb" ]; then
+      open=$(curl -sf "$url/api/admin/pool" -H "authorization: Bearer $token" | json open || echo 0)
+      if [ "${open:-0}" -gt 600 ]; then
+        size=$((open - 500))
+        curl -sf -X PUT "$url/api/admin/pool/size" -H "authorization: Bearer $token" -H 'content-type: application/json' \
+          -d "{\"maxSize\":$size,\"minSize\":$size}" >/dev/null || true
+        echo "$(date -u +%H:%M:%S) guard: $avail MB available; pool resized to $size" | tee -a "$guard_note" >&2
+        sleep 5
+      fi
+    fi
+    sleep 1
+  done
+}
+guard &
+guard_pid=$!
+trap 'kill "$guard_pid" 2>/dev/null; rm -f "$guard_note"' EXIT
 echo "utc,backends,pg_pss_mb,pg_private_mb,host_rss_mb,host_pss_mb,mem_available_mb,mem_used_mb,pool_open,pool_busy,pool_pending,acquire_p99_ms,load1,note"
 while true; do
   children=$(pgrep -P "$postmaster" | tr '\n' ' ')
@@ -34,13 +55,7 @@ while true; do
   pool=$(curl -sf "$url/api/admin/pool" -H "authorization: Bearer $token" || echo '{}')
   open=$(echo "$pool" | json open); busy=$(echo "$pool" | json busy); pending=$(echo "$pool" | json pending)
   p99=$(echo "$pool" | sed -E 's/.*"acquireMs":\{[^}]*"p99":([0-9.]+).*/\1/')
-  note=""
-  if [ "$avail" -lt "$guard_mb" ] && [ "${open:-0}" -gt 600 ]; then
-    size=$((open - 500))
-    curl -sf -X PUT "$url/api/admin/pool/size" -H "authorization: Bearer $token" -H 'content-type: application/json' \
-      -d "{\"maxSize\":$size,\"minSize\":$size}" >/dev/null || true
-    note="guard: pool resized to $size"
-  fi
+  note=$(tail -1 "$guard_note"); : > "$guard_note"
   echo "$(date -u +%H:%M:%S),$(echo $children | wc -w),$pss,$private,$hrss,$hpss,$avail,$((total - avail)),$open,$busy,$pending,$p99,$(cut -d' ' -f1 /proc/loadavg),$note"
   sleep "$interval"
 done
