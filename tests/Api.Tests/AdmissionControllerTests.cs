@@ -29,11 +29,52 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.False(second.IsCompleted);
         Assert.False(third.IsAcquired);
         Assert.True(third.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
-        Assert.Equal(TimeSpan.FromSeconds(1), retryAfter);
+        // No admission rate measured yet: the configured 1 s, spread by up to as much again.
+        Assert.InRange(retryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
         Assert.Equal(new AdmissionState(1, 1, 1, 1, 1, 1), gate.State());
         first.Dispose();
         using var admitted = await second;
         Assert.True(admitted.IsAcquired);
+    }
+
+    [Fact]
+    public async Task Shed_WithABacklog_IsToldToWaitAsLongAsTheGateNeedsToServeIt()
+    {
+        using var gate = Create(max: 2, queue: 18);
+        // Five admissions in the first second: the gate measures 5 per second.
+        for (var i = 0; i < 4; i++)
+        {
+            (await gate.For(AdmissionPriority.Low).AcquireAsync()).Dispose();
+        }
+        _time.Advance(TimeSpan.FromSeconds(1));
+        using var held1 = await gate.For(AdmissionPriority.Low).AcquireAsync();
+        using var held2 = await gate.For(AdmissionPriority.Low).AcquireAsync();
+        var waiting = Enumerable.Range(0, 18).Select(_ => gate.For(AdmissionPriority.Low).AcquireAsync()).ToList();
+
+        using var shed = await gate.For(AdmissionPriority.Low).AcquireAsync();
+
+        Assert.False(shed.IsAcquired);
+        Assert.True(shed.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+        // 20 in the gate at 5 per second: 4 s, spread by up to as much again.
+        Assert.InRange(retryAfter, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8));
+        Assert.All(waiting, w => Assert.False(w.IsCompleted));
+    }
+
+    [Fact]
+    public async Task Shed_WithAHugeBacklog_WaitsNoLongerThanTheMaximumAndItsSpread()
+    {
+        using var gate = Create(max: 1, queue: 200);
+        (await gate.For(AdmissionPriority.Low).AcquireAsync()).Dispose();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        using var held = await gate.For(AdmissionPriority.Low).AcquireAsync();
+        var waiting = Enumerable.Range(0, 200).Select(_ => gate.For(AdmissionPriority.Low).AcquireAsync()).ToList();
+
+        using var shed = await gate.For(AdmissionPriority.Low).AcquireAsync();
+
+        Assert.True(shed.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
+        // 201 in the gate at 2 per second would be 100 s: capped at Admission:MaxRetryAfter (10 s), spread to at most 20 s.
+        Assert.InRange(retryAfter, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(20));
+        Assert.Equal(200, waiting.Count(w => !w.IsCompleted));
     }
 
     [Fact]

@@ -21,7 +21,9 @@ public sealed class AdmissionGateTests(ApiFixture fixture)
             {
                 var shed = await client.GetAsync("/api/exams");
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, shed.StatusCode);
-                Assert.Equal("1", shed.Headers.GetValues("Retry-After").Single());
+                // Whole seconds: at least Admission:RetryAfter (1 s), at most twice Admission:MaxRetryAfter (10 s).
+                var retryAfter = int.Parse(shed.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
+                Assert.InRange(retryAfter, 1, 20);
                 Assert.Equal("application/problem+json", shed.Content.Headers.ContentType?.MediaType);
                 // Operator and health requests are never held back by the gate.
                 Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);

@@ -24,6 +24,11 @@ public sealed class AdmissionController : IDisposable
     private long _admitted;
     private long _idleSince;
 
+    // Admissions per second over about the last second (averaged with the one before), for Retry-After.
+    private long _rateSampleAt;
+    private long _rateSampleAdmitted;
+    private double _admittedPerSecond;
+
     public AdmissionController(IOptions<AdmissionOptions> options, IMeterFactory meterFactory, TimeProvider time)
     {
         _time = time;
@@ -31,7 +36,9 @@ public sealed class AdmissionController : IDisposable
         _queueLimit = options.Value.QueueLimit;
         QueueTimeout = options.Value.QueueTimeout;
         RetryAfter = options.Value.RetryAfter;
+        MaxRetryAfter = options.Value.MaxRetryAfter < RetryAfter ? RetryAfter : options.Value.MaxRetryAfter;
         _idleSince = time.GetTimestamp();
+        _rateSampleAt = _idleSince;
         _limiters = [new PriorityLimiter(this, AdmissionPriority.High), new PriorityLimiter(this, AdmissionPriority.Low)];
         var meter = meterFactory.Create("ExamConsole.Admission");
         meter.CreateObservableGauge("examconsole.admission.in_flight", () => State().InFlight, "{request}", "Teacher requests being served");
@@ -41,7 +48,54 @@ public sealed class AdmissionController : IDisposable
 
     public TimeSpan QueueTimeout { get; }
 
+    /// <summary>The shortest Retry-After a shed request is given.</summary>
     public TimeSpan RetryAfter { get; }
+
+    /// <summary>The longest Retry-After before its spread.</summary>
+    public TimeSpan MaxRetryAfter { get; }
+
+    /// <summary>
+    /// How long a request shed now should wait: as long as the gate needs to serve what it holds (in
+    /// flight and queued) at the rate it has been admitting, between <see cref="RetryAfter"/> and
+    /// <see cref="MaxRetryAfter"/>, in whole seconds (the header's unit); plus a random share of up
+    /// to as much again, so that clients shed together, which may all honour the header to the
+    /// second, do not come back together. A fixed 1 s brought every shed client back at once in the
+    /// overload rehearsals (BENCHMARKS.md).
+    /// </summary>
+    public TimeSpan RetryAfterNow()
+    {
+        double backlog;
+        double rate;
+        lock (_gate)
+        {
+            SampleRate();
+            backlog = _inFlight + _queues[0].Count + _queues[1].Count;
+            rate = _admittedPerSecond;
+        }
+        var drain = rate > 0 ? TimeSpan.FromSeconds(backlog / rate) : RetryAfter;
+        var wait = drain < RetryAfter ? RetryAfter : drain > MaxRetryAfter ? MaxRetryAfter : drain;
+        var seconds = Math.Max(1, Math.Ceiling(wait.TotalSeconds));
+        return TimeSpan.FromSeconds(seconds + Random.Shared.Next(0, (int)seconds + 1));
+    }
+
+    // Under _gate, on every admission and every shed: a new rate once a second has passed. After a
+    // quiet spell (no sample for 5 s) the window restarts instead of averaging the silence in.
+    private void SampleRate()
+    {
+        var now = _time.GetTimestamp();
+        var elapsed = _time.GetElapsedTime(_rateSampleAt, now);
+        if (elapsed < TimeSpan.FromSeconds(1))
+        {
+            return;
+        }
+        if (elapsed <= TimeSpan.FromSeconds(5))
+        {
+            var measured = (_admitted - _rateSampleAdmitted) / elapsed.TotalSeconds;
+            _admittedPerSecond = _admittedPerSecond == 0 ? measured : (_admittedPerSecond + measured) / 2;
+        }
+        _rateSampleAt = now;
+        _rateSampleAdmitted = _admitted;
+    }
 
     /// <summary>The limiter that admits requests of one priority (shares this gate's slots and queue).</summary>
     public RateLimiter For(AdmissionPriority priority) => _limiters[(int)priority];
@@ -96,7 +150,7 @@ public sealed class AdmissionController : IDisposable
 
     private ValueTask<RateLimitLease> AcquireAsync(AdmissionPriority priority, CancellationToken cancellationToken)
     {
-        Waiter waiter;
+        Waiter? waiter = null;
         Waiter? evicted = null;
         lock (_gate)
         {
@@ -116,11 +170,18 @@ public sealed class AdmissionController : IDisposable
                 {
                     _rejected++;
                     _rejectedCounter.Add(1);
-                    return ValueTask.FromResult(Rejected(countIt: false));
                 }
             }
-            waiter = new Waiter(this, priority);
-            waiter.Node = _queues[(int)priority].AddLast(waiter);
+            if (evicted is not null || _queueLimit is not { } full || queued < full)
+            {
+                waiter = new Waiter(this, priority);
+                waiter.Node = _queues[(int)priority].AddLast(waiter);
+            }
+        }
+        if (waiter is null)
+        {
+            // Shed: its Retry-After is worked out outside the gate's lock.
+            return ValueTask.FromResult(Rejected(countIt: false));
         }
         if (evicted is not null)
         {
@@ -136,6 +197,7 @@ public sealed class AdmissionController : IDisposable
     {
         _inFlight++;
         _admitted++;
+        SampleRate();
         return new Lease(this, acquired: true, TimeSpan.Zero);
     }
 
@@ -146,7 +208,7 @@ public sealed class AdmissionController : IDisposable
             Interlocked.Increment(ref _rejected);
             _rejectedCounter.Add(1);
         }
-        return new Lease(null, acquired: false, RetryAfter);
+        return new Lease(null, acquired: false, RetryAfterNow());
     }
 
     private void Release()
@@ -178,6 +240,7 @@ public sealed class AdmissionController : IDisposable
             _admitted++;
             admit.Add(node.Value);
         }
+        SampleRate();
         return admit;
     }
 
@@ -188,7 +251,7 @@ public sealed class AdmissionController : IDisposable
             _rejected++;
         }
         _rejectedCounter.Add(1);
-        waiter.Fail(new Lease(null, acquired: false, RetryAfter));
+        waiter.Fail(new Lease(null, acquired: false, RetryAfterNow()));
     }
 
     // A waiter that timed out or was cancelled leaves the queue, unless it was granted meanwhile.
@@ -252,7 +315,7 @@ public sealed class AdmissionController : IDisposable
         {
             if (owner.Withdraw(this))
             {
-                Fail(new Lease(null, acquired: false, owner.RetryAfter));
+                Fail(new Lease(null, acquired: false, owner.RetryAfterNow()));
             }
         }
 

@@ -28,7 +28,7 @@ public static class AdmissionGate
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var controller = context.HttpContext.RequestServices.GetRequiredService<AdmissionController>();
-                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : controller.RetryAfter;
+                var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : controller.RetryAfterNow();
                 await Problems.TryLater(StatusCodes.Status503ServiceUnavailable, retryAfter, "The exam service is at its admission limit. Try again shortly.")
                     .ExecuteAsync(context.HttpContext);
             };

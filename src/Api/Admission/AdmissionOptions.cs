@@ -19,8 +19,11 @@ public sealed class AdmissionOptions
     /// <summary>Longest a request waits in the queue before it is shed with 503.</summary>
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Retry-After sent with a shed request.</summary>
+    /// <summary>The shortest Retry-After sent with a shed request (it grows with the backlog; see AdmissionController.RetryAfterNow).</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest Retry-After before its random spread (which adds up to as much again).</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>Which requests go first when the gate is full: submissions and answer saves before reads.</summary>
