@@ -78,24 +78,17 @@ public sealed class CeilingRun(CeilingOptions options)
         }
         failures.AddRange(phases.Where(p => p.Statuses.Keys.Any(k => k is not ("200" or "committed")))
             .Select(p => $"{p.Name} round {p.Round}: answers other than 200: {string.Join(", ", p.Statuses.Select(s => $"{s.Key}: {s.Value}"))}"));
-        return new CeilingReport(startedAt, DateTimeOffset.UtcNow, Settings(), phases, Totals(phases), new LoadAverages(loadAtStart, LoadAverage.Read(), Math.Max(loadAtStart, LoadAverage.Read())), failures);
+        var loadAtEnd = LoadAverage.Read();
+        return new CeilingReport(startedAt, DateTimeOffset.UtcNow, Settings(), phases, Totals(phases), new LoadAverages(loadAtStart, loadAtEnd, Math.Max(loadAtStart, loadAtEnd)), failures);
     }
 
     private async Task<List<PhaseResult>> PaperAsync(HttpClient client, string folder, CancellationToken cancellationToken)
     {
         // One teacher's token and one exam's paper: the bytes the host serves are the bytes the bare server serves.
-        using var login = await client.PostAsJsonAsync("/api/auth/login", new LoginBody(VirtualTeacher.Code(options.FirstTeacher), VirtualTeacher.Password(options.FirstTeacher)), ContractJson.Default.LoginBody, cancellationToken);
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync(ContractJson.Default.LoginAnswer, cancellationToken))!.Token;
-        var auth = new AuthenticationHeaderValue("Bearer", token);
-        using var examsRequest = new HttpRequestMessage(HttpMethod.Get, "/api/exams") { Headers = { Authorization = auth } };
-        using var examsAnswer = await client.SendAsync(examsRequest, cancellationToken);
-        var examId = (await examsAnswer.Content.ReadFromJsonAsync(ContractJson.Default.ListExamItem, cancellationToken))!.Min(e => e.ExamId);
+        var (_, auth) = await ApiCalls.LoginAsync(client, options.FirstTeacher, cancellationToken);
+        var examId = (await ApiCalls.SendAsync(client, HttpMethod.Get, "/api/exams", auth, ContractJson.Default.ListExamItem, cancellationToken)).Value.Min(e => e.ExamId);
         var paperPath = $"/api/exams/{examId}/paper";
-        using var paperRequest = new HttpRequestMessage(HttpMethod.Get, paperPath) { Headers = { Authorization = auth } };
-        using var paperAnswer = await client.SendAsync(paperRequest, cancellationToken);
-        paperAnswer.EnsureSuccessStatusCode();
-        var paper = await paperAnswer.Content.ReadAsByteArrayAsync(cancellationToken);
+        var paper = await ApiCalls.GetBytesAsync(client, paperPath, auth, cancellationToken);
         Console.WriteLine($"Paper of exam {examId}: {paper.Length:N0} bytes. Starting the bare Kestrel server...");
 
         var (server, bareUrl) = await BarePaperServer.StartAsync(paper, folder, cancellationToken);

@@ -37,20 +37,14 @@ public static class SubmitTargets
             {
                 var number = Interlocked.Increment(ref nextTeacher);
                 Interlocked.Increment(ref used);
-                using var login = await client.PostAsJsonAsync("/api/auth/login", new LoginBody(VirtualTeacher.Code(number), VirtualTeacher.Password(number)), ContractJson.Default.LoginBody, cancellationToken);
-                if (!login.IsSuccessStatusCode)
-                {
-                    throw new InvalidOperationException($"Login of {VirtualTeacher.Code(number)} answered {(int)login.StatusCode}: is the demo data seeded, and the throttle open?");
-                }
-                var me = (await login.Content.ReadFromJsonAsync(ContractJson.Default.LoginAnswer, cancellationToken))!;
-                var auth = new AuthenticationHeaderValue("Bearer", me.Token);
-                var exams = (await SendAsync(client, HttpMethod.Get, "/api/exams", auth, ContractJson.Default.ListExamItem, cancellationToken)).Value!
+                var (me, auth) = await ApiCalls.LoginAsync(client, number, cancellationToken);
+                var exams = (await ApiCalls.SendAsync(client, HttpMethod.Get, "/api/exams", auth, ContractJson.Default.ListExamItem, cancellationToken)).Value
                     .OrderBy(e => e.ExamId).ToList();
                 for (var slot = FirstSlot; slot <= Math.Min(LastSlot, exams.Count - 1) && targets.Count < count; slot++)
                 {
                     var examId = exams[slot].ExamId;
                     var paper = await papers.GetOrAdd(examId, _ => PaperAsync(client, examId, auth, cancellationToken));
-                    var (status, attempt) = await SendAsync(client, HttpMethod.Post, $"/api/exams/{examId}/attempts", auth, ContractJson.Default.AttemptAnswer, cancellationToken);
+                    var (status, attempt) = await ApiCalls.SendAsync(client, HttpMethod.Post, $"/api/exams/{examId}/attempts", auth, ContractJson.Default.AttemptAnswer, cancellationToken);
                     if (status != HttpStatusCode.Created)
                     {
                         // 200: this teacher started it before (another run); it may be submitted already.
@@ -59,7 +53,7 @@ public static class SubmitTargets
                     }
                     var picked = paper.Questions.OrderBy(_ => rng.Next()).Take(answers).ToArray();
                     targets.Enqueue(new SubmitTarget(
-                        attempt!.AttemptId,
+                        attempt.AttemptId,
                         me.TeacherId,
                         me.Token,
                         picked.Select(q => q.QuestionId).ToArray(),
@@ -73,17 +67,5 @@ public static class SubmitTargets
     }
 
     private static async Task<PaperAnswer> PaperAsync(HttpClient client, int examId, AuthenticationHeaderValue auth, CancellationToken cancellationToken) =>
-        (await SendAsync(client, HttpMethod.Get, $"/api/exams/{examId}/paper", auth, ContractJson.Default.PaperAnswer, cancellationToken)).Value!;
-
-    private static async Task<(HttpStatusCode Status, T? Value)> SendAsync<T>(HttpClient client, HttpMethod method, string path, AuthenticationHeaderValue auth, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, path);
-        request.Headers.Authorization = auth;
-        using var response = await client.SendAsync(request, cancellationToken);
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new InvalidOperationException($"{method} {path} answered {(int)response.StatusCode}.");
-        }
-        return (response.StatusCode, await response.Content.ReadFromJsonAsync(type, cancellationToken));
-    }
+        (await ApiCalls.SendAsync(client, HttpMethod.Get, $"/api/exams/{examId}/paper", auth, ContractJson.Default.PaperAnswer, cancellationToken)).Value;
 }

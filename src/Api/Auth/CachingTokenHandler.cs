@@ -37,15 +37,15 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler, IDisposable
     {
         if (_accepted.TryGetValue(token, out Accepted? known) && known!.Expires > _time.GetUtcNow() && known.SameCheck(validationParameters))
         {
-            return known.Copy();
+            return Copy(known.Result);
         }
         var result = await base.ValidateTokenAsync(token, validationParameters);
         if (result.IsValid && result.SecurityToken is { ValidTo: var validTo } && validTo > DateTime.MinValue)
         {
             var expires = new DateTimeOffset(DateTime.SpecifyKind(validTo, DateTimeKind.Utc));
             // A copy: the caller may change the identity it was given.
-            var remembered = new Accepted(result, expires, validationParameters.IssuerSigningKey, validationParameters.ValidIssuer, validationParameters.ValidAudience);
-            _accepted.Set(token, remembered with { Result = remembered.Copy() }, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires });
+            var remembered = new Accepted(Copy(result), expires, validationParameters.IssuerSigningKey, validationParameters.ValidIssuer, validationParameters.ValidAudience);
+            _accepted.Set(token, remembered, new MemoryCacheEntryOptions { Size = 1, AbsoluteExpiration = expires });
         }
         return result;
     }
@@ -57,15 +57,15 @@ public sealed class CachingTokenHandler : JsonWebTokenHandler, IDisposable
         /// <summary>The parameters are a clone per request, but their key is the same object while it is not rotated.</summary>
         public bool SameCheck(TokenValidationParameters p) =>
             ReferenceEquals(p.IssuerSigningKey, Key) && p.ValidIssuer == Issuer && p.ValidAudience == Audience;
-
-        public TokenValidationResult Copy() => new()
-        {
-            IsValid = true,
-            ClaimsIdentity = Result.ClaimsIdentity.Clone(),
-            SecurityToken = Result.SecurityToken,
-            Issuer = Result.Issuer,
-            TokenType = Result.TokenType,
-            TokenContext = Result.TokenContext,
-        };
     }
+
+    private static TokenValidationResult Copy(TokenValidationResult result) => new()
+    {
+        IsValid = true,
+        ClaimsIdentity = result.ClaimsIdentity.Clone(),
+        SecurityToken = result.SecurityToken,
+        Issuer = result.Issuer,
+        TokenType = result.TokenType,
+        TokenContext = result.TokenContext,
+    };
 }

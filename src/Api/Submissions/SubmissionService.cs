@@ -80,8 +80,8 @@ public sealed partial class SubmissionService(
             }
             catch (Exception ex) when (IsDegradation(ex))
             {
+                // The node's copy, if it has one, is still in attempt.
                 degraded = true;
-                attempt ??= cache.Find(attemptId);
             }
         }
 

@@ -304,7 +304,7 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
     /// <summary>
     /// Warms a new generation by one batch at most, but a resize is in force once swapped: when
     /// traffic holds the connections the warm-up would need, it gives up. The watch tops the pool
-    /// up a batch a second while nobody waits. (A warm holds every connection it takes until its
+    /// up a batch a second while no connection is in use. (A warm holds every connection it takes until its
     /// batch is open, so that each new one is a distinct physical connection; warming thousands at
     /// once under load made requests wait a minute behind it in the 8,000-connection rehearsal.)
     /// </summary>
