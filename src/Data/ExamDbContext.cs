@@ -15,6 +15,7 @@ public sealed class ExamDbContext(DbContextOptions<ExamDbContext> options) : DbC
     public DbSet<Submission> Submissions => Set<Submission>();
     public DbSet<AdminAccount> AdminAccounts => Set<AdminAccount>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+    public DbSet<DemoDataSet> DemoData => Set<DemoDataSet>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(ExamDbContext).Assembly);

@@ -12,6 +12,8 @@ internal sealed class AdminAccountConfiguration : IEntityTypeConfiguration<Admin
         builder.HasIndex(a => a.Username).IsUnique();
         builder.Property(a => a.PasswordHash).HasMaxLength(200);
         builder.Property(a => a.Role).HasMaxLength(16);
+        // Accounts that existed before the stamp get one of their own.
+        builder.Property(a => a.SecurityStamp).HasMaxLength(32).HasDefaultValueSql("replace(gen_random_uuid()::text, '-', '')");
         builder.ToTable(t => t.HasCheckConstraint(
             "ck_admin_accounts_role", $"role IN ('{AdminRoles.Operator}', '{AdminRoles.Viewer}')"));
     }

@@ -91,3 +91,13 @@ internal sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submiss
         builder.Property(s => s.Answers).HasColumnType("jsonb");
     }
 }
+
+internal sealed class DemoDataSetConfiguration : IEntityTypeConfiguration<DemoDataSet>
+{
+    public void Configure(EntityTypeBuilder<DemoDataSet> builder)
+    {
+        builder.ToTable("demo_data", t => t.HasCheckConstraint("ck_demo_data_singleton", $"id = {DemoDataSet.SingletonId}"));
+        builder.Property(d => d.Id).ValueGeneratedNever();
+        builder.Property(d => d.How).HasMaxLength(16);
+    }
+}

@@ -18,6 +18,14 @@ public sealed class AdminAccount
 
     public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>
+    /// Changes whenever the account loses what its tokens grant (its role or its password), so that
+    /// tokens and cookies issued before stop working; a deleted account has none.
+    /// </summary>
+    public string SecurityStamp { get; set; } = NewSecurityStamp();
+
+    public static string NewSecurityStamp() => Guid.NewGuid().ToString("N");
+
     public static string NormalizeUsername(string username) => username.Trim().ToLowerInvariant();
 }
 

@@ -47,6 +47,14 @@ namespace ExamConsole.Data.Migrations
                         .HasColumnType("character varying(16)")
                         .HasColumnName("role");
 
+                    b.Property<string>("SecurityStamp")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("security_stamp")
+                        .HasDefaultValueSql("replace(gen_random_uuid()::text, '-', '')");
+
                     b.Property<string>("Username")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -175,6 +183,43 @@ namespace ExamConsole.Data.Migrations
                         .HasDatabaseName("ix_audit_entries_at_desc");
 
                     b.ToTable("audit_entries", (string)null);
+                });
+
+            modelBuilder.Entity("ExamConsole.Data.Entities.DemoDataSet", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Assignments")
+                        .HasColumnType("integer")
+                        .HasColumnName("assignments");
+
+                    b.Property<DateTimeOffset>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<int>("Exams")
+                        .HasColumnType("integer")
+                        .HasColumnName("exams");
+
+                    b.Property<string>("How")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("how");
+
+                    b.Property<int>("Teachers")
+                        .HasColumnType("integer")
+                        .HasColumnName("teachers");
+
+                    b.HasKey("Id")
+                        .HasName("pk_demo_data");
+
+                    b.ToTable("demo_data", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_demo_data_singleton", "id = 1");
+                        });
                 });
 
             modelBuilder.Entity("ExamConsole.Data.Entities.Exam", b =>
