@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ExamConsole.Api;
 using ExamConsole.Console;
 using ExamConsole.Console.Auth;
@@ -31,8 +32,31 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference();
 }
 
-await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
+// Schema, first administrators and demo data before the first request. The host's own Ctrl+C and
+// SIGTERM handling starts with RunAsync, so until then a signal cancels this work (its transaction
+// rolls back) and the host exits, stopping the local cluster it started.
+using (var starting = new CancellationTokenSource())
+{
+    void Stop(PosixSignalContext signal)
+    {
+        signal.Cancel = true;
+        starting.Cancel();
+    }
+
+    using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+    using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+    try
+    {
+        await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(starting.Token);
+    }
+    catch (OperationCanceledException) when (starting.IsCancellationRequested)
+    {
+        app.Logger.LogWarning("Stopped while preparing the database; nothing partial was kept.");
+        return 1;
+    }
+}
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point, public for WebApplicationFactory.</summary>
 public partial class Program;

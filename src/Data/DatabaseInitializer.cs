@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using ExamConsole.Data.Admin;
+using ExamConsole.Data.Maintenance;
 using ExamConsole.Data.Seeding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -6,20 +8,13 @@ using Microsoft.Extensions.Options;
 
 namespace ExamConsole.Data;
 
-public sealed class DatabaseOptions
-{
-    public const string SectionName = "Database";
-
-    /// <summary>Apply pending EF Core migrations when the host starts.</summary>
-    public bool MigrateOnStart { get; set; } = true;
-}
-
 /// <summary>
 /// Brings the database to the current schema, creates the first administrators from configuration
-/// and seeds the demo data when it is empty.
+/// and makes the demo data complete. Schema and seed work run on maintenance connections, with
+/// timeouts sized for them instead of the request path's.
 /// </summary>
 public sealed partial class DatabaseInitializer(
-    ExamDb db,
+    MaintenanceDatabase maintenance,
     AdminSeeder adminSeeder,
     DemoSeeder seeder,
     IOptions<DatabaseOptions> databaseOptions,
@@ -30,21 +25,22 @@ public sealed partial class DatabaseInitializer(
     {
         if (databaseOptions.Value.MigrateOnStart)
         {
-            await using var lease = await db.LeaseAsync(cancellationToken);
-            var context = lease.Context;
+            var migrating = Stopwatch.StartNew();
+            await using var connection = await maintenance.OpenAsync(cancellationToken);
+            await using var context = maintenance.CreateContext(connection);
             // MigrateAsync checks for the history table itself (asking for pending migrations first would
             // log a failed query on a fresh database) and does nothing when the schema is current.
             await context.Database.MigrateAsync(cancellationToken);
             var applied = (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
-            LogMigrated(applied.Count, applied.LastOrDefault() ?? "-");
+            LogMigrated(applied.Count, applied.LastOrDefault() ?? "-", migrating.Elapsed.TotalSeconds);
         }
         await adminSeeder.EnsureAccountsAsync(cancellationToken);
         if (seedOptions.Value.OnStart)
         {
-            await seeder.SeedIfEmptyAsync(cancellationToken);
+            await seeder.EnsureAsync(cancellationToken);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema current: {Count} migration(s) applied, the last {Last}")]
-    private partial void LogMigrated(int count, string last);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Database schema current: {Count} migration(s) applied, the last {Last} ({Seconds:F1} s)")]
+    private partial void LogMigrated(int count, string last, double seconds);
 }

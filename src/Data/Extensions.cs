@@ -1,4 +1,5 @@
 using ExamConsole.Data.Admin;
+using ExamConsole.Data.Maintenance;
 using ExamConsole.Data.Pool;
 using ExamConsole.Data.Seeding;
 using Microsoft.EntityFrameworkCore;
@@ -48,6 +49,7 @@ public static class Extensions
         services.AddSingleton<IPoolEngine>(sp => sp.GetRequiredService<PoolEngine>());
         services.AddHostedService<PoolEngineService>();
         services.AddSingleton<ExamDb>();
+        services.AddSingleton<MaintenanceDatabase>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<AdminPasswords>();
         services.AddSingleton<AdminSeeder>();

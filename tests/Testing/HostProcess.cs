@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using ExamConsole.Data.Local;
 
@@ -10,6 +11,7 @@ namespace ExamConsole.Testing;
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly ConcurrentQueue<string> _output = new();
 
     private HostProcess(Process process, Uri address)
     {
@@ -19,7 +21,20 @@ public sealed class HostProcess : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>What the host printed so far (standard output and error), a line each.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
+    public bool HasExited => _process.HasExited;
+
     public static async Task<HostProcess> StartAsync(IDictionary<string, string> environment, TimeSpan readyWithin)
+    {
+        var host = Launch(environment);
+        await host.WaitUntilReadyAsync(readyWithin);
+        return host;
+    }
+
+    /// <summary>Starts the host without waiting for it to be ready.</summary>
+    public static HostProcess Launch(IDictionary<string, string> environment)
     {
         var port = LocalPostgres.FreePort();
         var address = new Uri($"http://127.0.0.1:{port}");
@@ -38,14 +53,32 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host process.");
-        // Drain its output so that it never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var host = new HostProcess(process, address);
+        // Drain its output so that it never blocks on a full pipe, and keep it for the tests that wait for a line.
+        process.OutputDataReceived += (_, e) => host.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var host = new HostProcess(process, address);
-        await host.WaitUntilReadyAsync(readyWithin);
         return host;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _output.Enqueue(line);
+        }
+    }
+
+    /// <summary>Waits until the host has printed a line containing <paramref name="fragment"/>.</summary>
+    public async Task WaitForOutputAsync(string fragment, TimeSpan within)
+    {
+        bool Printed() => _output.Any(line => line.Contains(fragment, StringComparison.Ordinal));
+        await Eventually.TrueAsync(() => Printed() || _process.HasExited, $"the host printing \"{fragment}\"", within);
+        if (!Printed())
+        {
+            throw new InvalidOperationException($"The host exited before printing \"{fragment}\". Its output:\n{string.Join('\n', _output)}");
+        }
     }
 
     /// <summary>SIGKILL: no shutdown code runs, as when the machine loses the process.</summary>
@@ -55,7 +88,7 @@ public sealed class HostProcess : IAsyncDisposable
         await _process.WaitForExitAsync();
     }
 
-    private async Task WaitUntilReadyAsync(TimeSpan within)
+    public async Task WaitUntilReadyAsync(TimeSpan within)
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
         var until = DateTime.UtcNow + within;
@@ -63,7 +96,7 @@ public sealed class HostProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"The host process exited with code {_process.ExitCode} before it was ready.");
+                throw new InvalidOperationException($"The host process exited with code {_process.ExitCode} before it was ready. Its output:\n{string.Join('\n', _output)}");
             }
             try
             {

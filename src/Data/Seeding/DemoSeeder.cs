@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ExamConsole.Data.Entities;
+using ExamConsole.Data.Maintenance;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -11,46 +12,110 @@ using NpgsqlTypes;
 namespace ExamConsole.Data.Seeding;
 
 /// <summary>
-/// Makes the demo data of API.md: teachers T0000001.. with password pass-0000001.., exams of
-/// four-option questions, every teacher assigned to every exam, exams open now. Teachers and
-/// assignments go in by binary COPY.
+/// Makes the demo data of docs/API.md: teachers T0000001.. with password pass-0000001.., exams of
+/// four-option questions, every teacher assigned to every exam, exams open now.
 /// </summary>
-public sealed partial class DemoSeeder(ExamDb db, IOptions<SeedOptions> options, TimeProvider time, ILogger<DemoSeeder> logger)
+/// <remarks>
+/// All or nothing: the exams, the teachers, their assignments and the completion marker
+/// (<see cref="DemoDataSet"/>) are written in one transaction on a maintenance connection, so a crash,
+/// SIGKILL or Ctrl+C at any moment leaves either the whole data set or none of it. A database without
+/// the marker that holds some of the data (as versions before the marker left it when seeding died)
+/// is completed, and the log says what was found and what was added. Nodes starting together take
+/// an advisory lock: one seeds, the others find the marker afterwards.
+/// </remarks>
+public sealed partial class DemoSeeder(MaintenanceDatabase maintenance, IOptions<SeedOptions> options, TimeProvider time, ILogger<DemoSeeder> logger)
 {
+    /// <summary>pg_advisory_xact_lock key of the seed ("ExamSeed" in ASCII).</summary>
+    private const long SeedLockKey = 0x4578616D53656564;
+
     private const int ProgressEvery = 10_000;
 
     public static string TeacherCode(int n) => "T" + n.ToString("D7", CultureInfo.InvariantCulture);
 
     public static string TeacherPassword(int n) => "pass-" + n.ToString("D7", CultureInfo.InvariantCulture);
 
-    /// <summary>Seeds when no teacher exists yet; returns whether it did.</summary>
-    public async Task<bool> SeedIfEmptyAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Makes the demo data complete: seeds it when absent, completes it when partial, does nothing
+    /// when its completion marker is there. Returns whether it wrote anything.
+    /// </summary>
+    public async Task<bool> EnsureAsync(CancellationToken cancellationToken = default)
     {
-        await using (var lease = await db.LeaseAsync(cancellationToken))
+        var total = Stopwatch.StartNew();
+        await using var connection = await maintenance.OpenAsync(cancellationToken);
+        await using var context = maintenance.CreateContext(connection);
+        if (await context.DemoData.AsNoTracking().SingleOrDefaultAsync(cancellationToken) is { } present)
         {
-            if (await lease.Context.Teachers.AnyAsync(cancellationToken))
-            {
-                return false;
-            }
+            LogPresent(present.Teachers, present.Exams, present.Assignments, present.How, present.CompletedAt);
+            return false;
         }
-        await SeedAsync(cancellationToken);
+
+        var o = options.Value;
+        var found = await CountAsync(connection, cancellationToken);
+        // Hashing is the slow part (CPU): done before the transaction, and only when teachers are missing.
+        var hashes = found.Teachers == 0 ? HashPasswords(o, cancellationToken) : null;
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await context.Database.UseTransactionAsync(transaction, cancellationToken);
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({SeedLockKey})", connection, transaction))
+        {
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (await context.DemoData.AsNoTracking().AnyAsync(cancellationToken))
+        {
+            // Another node completed it while this one hashed.
+            LogSeededElsewhere();
+            return false;
+        }
+        found = await CountAsync(connection, cancellationToken);
+        var partial = found.Teachers + found.Exams + found.Assignments > 0;
+        if (partial)
+        {
+            LogPartial(found.Teachers, found.Exams, found.Assignments);
+        }
+        else
+        {
+            LogSeeding(o.Teachers, o.Exams, o.QuestionsPerExam);
+        }
+
+        var examsAdded = found.Exams == 0 ? await AddExamsAsync(context, o, cancellationToken) : 0;
+        var teachersAdded = 0;
+        if (found.Teachers == 0)
+        {
+            teachersAdded = await CopyTeachersAsync(connection, hashes ?? HashPasswords(o, cancellationToken), cancellationToken);
+        }
+        var assignmentsAdded = await AssignEveryTeacherToEveryExamAsync(connection, transaction, cancellationToken);
+
+        var complete = await CountAsync(connection, cancellationToken);
+        context.DemoData.Add(new DemoDataSet
+        {
+            Teachers = complete.Teachers,
+            Exams = complete.Exams,
+            Assignments = complete.Assignments,
+            CompletedAt = time.GetUtcNow(),
+            How = partial ? "repaired" : "seeded",
+        });
+        await context.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        if (partial)
+        {
+            LogRepaired(examsAdded, teachersAdded, assignmentsAdded, complete.Teachers, complete.Assignments);
+        }
+
+        await AnalyzeAsync(connection, cancellationToken);
+        LogReady(complete.Teachers, complete.Exams, complete.Assignments, total.Elapsed.TotalSeconds);
         return true;
     }
 
-    public async Task SeedAsync(CancellationToken cancellationToken = default)
+    private static async Task<(int Teachers, int Exams, int Assignments)> CountAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
-        var o = options.Value;
-        var total = Stopwatch.StartNew();
-        LogSeeding(o.Teachers, o.Exams, o.QuestionsPerExam);
-
-        var examIds = await SeedExamsAsync(o, cancellationToken);
-        var teachers = await SeedTeachersAsync(o, cancellationToken);
-        await SeedAssignmentsAsync(teachers, examIds, cancellationToken);
-
-        LogSeeded(o.Teachers, teachers * examIds.Count, total.Elapsed.TotalSeconds);
+        await using var command = new NpgsqlCommand(
+            "SELECT (SELECT count(*) FROM teachers), (SELECT count(*) FROM exams), (SELECT count(*) FROM exam_assignments)", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        await reader.ReadAsync(cancellationToken);
+        return ((int)reader.GetInt64(0), (int)reader.GetInt64(1), (int)reader.GetInt64(2));
     }
 
-    private async Task<List<int>> SeedExamsAsync(SeedOptions o, CancellationToken cancellationToken)
+    private async Task<int> AddExamsAsync(ExamDbContext context, SeedOptions o, CancellationToken cancellationToken)
     {
         var opensAt = time.GetUtcNow().AddMinutes(-1);
         var subjects = new[] { "Mathematics", "Science", "Language", "Pedagogy", "Child Development", "Social Studies", "Assessment", "Inclusive Education", "ICT in Teaching", "School Leadership" };
@@ -77,84 +142,103 @@ public sealed partial class DemoSeeder(ExamDb db, IOptions<SeedOptions> options,
             }
             exams.Add(exam);
         }
-        await using (var lease = await db.LeaseAsync(cancellationToken))
-        {
-            lease.Context.Exams.AddRange(exams);
-            await lease.Context.SaveChangesAsync(cancellationToken);
-        }
+        context.Exams.AddRange(exams);
+        await context.SaveChangesAsync(cancellationToken);
         LogExams(exams.Count, exams.Sum(e => e.Questions.Count));
-        return exams.Select(e => e.Id).ToList();
+        return exams.Count;
     }
 
-    private async Task<int> SeedTeachersAsync(SeedOptions o, CancellationToken cancellationToken)
+    private string[] HashPasswords(SeedOptions o, CancellationToken cancellationToken)
     {
         var hasher = new PasswordHasher<Teacher>(Options.Create(new PasswordHasherOptions { IterationCount = o.PasswordIterations }));
         var hashes = new string[o.Teachers];
         var hashing = Stopwatch.StartNew();
         var done = 0;
-        // Hashing is the expensive part (CPU bound); use every core.
-        await Parallel.ForAsync(0, o.Teachers, cancellationToken, (i, _) =>
+        // CPU bound: every core.
+        Parallel.For(0, o.Teachers, new ParallelOptions { CancellationToken = cancellationToken }, i =>
         {
             hashes[i] = hasher.HashPassword(null!, TeacherPassword(i + 1));
             var n = Interlocked.Increment(ref done);
             if (n % ProgressEvery == 0)
             {
-                LogProgress("hashed", n, o.Teachers, hashing.Elapsed.TotalSeconds);
+                LogHashed(n, o.Teachers, hashing.Elapsed.TotalSeconds);
             }
-            return ValueTask.CompletedTask;
         });
+        return hashes;
+    }
 
-        await using var lease = await db.LeaseAsync(cancellationToken);
-        var connection = lease.Connection;
+    private async Task<int> CopyTeachersAsync(NpgsqlConnection connection, string[] hashes, CancellationToken cancellationToken)
+    {
         var copying = Stopwatch.StartNew();
         await using (var writer = await connection.BeginBinaryImportAsync("COPY teachers (code, password_hash) FROM STDIN (FORMAT BINARY)", cancellationToken))
         {
-            for (var i = 0; i < o.Teachers; i++)
+            for (var i = 0; i < hashes.Length; i++)
             {
                 await writer.StartRowAsync(cancellationToken);
                 await writer.WriteAsync(TeacherCode(i + 1), NpgsqlDbType.Varchar, cancellationToken);
                 await writer.WriteAsync(hashes[i], NpgsqlDbType.Varchar, cancellationToken);
-                if ((i + 1) % ProgressEvery == 0)
-                {
-                    LogProgress("copied", i + 1, o.Teachers, copying.Elapsed.TotalSeconds);
-                }
             }
             await writer.CompleteAsync(cancellationToken);
         }
-        return o.Teachers;
+        LogTeachersCopied(hashes.Length, copying.Elapsed.TotalSeconds);
+        return hashes.Length;
     }
 
-    private async Task SeedAssignmentsAsync(int teachers, List<int> examIds, CancellationToken cancellationToken)
+    /// <summary>The demo's rule, in one statement: every teacher sits every exam. Adds only the missing pairs.</summary>
+    private async Task<int> AssignEveryTeacherToEveryExamAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
     {
-        await using var lease = await db.LeaseAsync(cancellationToken);
-        var connection = lease.Connection;
-        var teacherIds = await lease.Context.Teachers.OrderBy(t => t.Id).Select(t => t.Id).ToListAsync(cancellationToken);
-        await using var writer = await connection.BeginBinaryImportAsync("COPY exam_assignments (teacher_id, exam_id) FROM STDIN (FORMAT BINARY)", cancellationToken);
-        foreach (var teacherId in teacherIds)
-        {
-            foreach (var examId in examIds)
-            {
-                await writer.StartRowAsync(cancellationToken);
-                await writer.WriteAsync(teacherId, NpgsqlDbType.Integer, cancellationToken);
-                await writer.WriteAsync(examId, NpgsqlDbType.Integer, cancellationToken);
-            }
-        }
-        await writer.CompleteAsync(cancellationToken);
-        LogAssignments(teacherIds.Count * examIds.Count);
+        var assigning = Stopwatch.StartNew();
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO exam_assignments (teacher_id, exam_id)
+            SELECT t.id, e.id FROM teachers t CROSS JOIN exams e
+            ORDER BY t.id, e.id
+            ON CONFLICT DO NOTHING
+            """, connection, transaction);
+        var added = await command.ExecuteNonQueryAsync(cancellationToken);
+        LogAssigned(added, assigning.Elapsed.TotalSeconds);
+        return added;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Seeding demo data: {Teachers} teachers, {Exams} exams of {Questions} questions")]
+    /// <summary>Fresh statistics and visibility maps, so the first requests get index-only plans.</summary>
+    private async Task AnalyzeAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var analyzing = Stopwatch.StartNew();
+        await using var command = new NpgsqlCommand("VACUUM (ANALYZE) teachers, exams, questions, question_options, exam_assignments", connection);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        LogAnalyzed(analyzing.Elapsed.TotalSeconds);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data present: {Teachers} teachers, {Exams} exams, {Assignments} assignments ({How} at {CompletedAt:u})")]
+    private partial void LogPresent(int teachers, int exams, int assignments, string how, DateTimeOffset completedAt);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data was completed by another node meanwhile")]
+    private partial void LogSeededElsewhere();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Seeding demo data: {Teachers} teachers, {Exams} exams of {Questions} questions, in one transaction")]
     private partial void LogSeeding(int teachers, int exams, int questions);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo data is incomplete (no completion marker): {Teachers} teachers, {Exams} exams, {Assignments} assignments found. Completing it")]
+    private partial void LogPartial(int teachers, int exams, int assignments);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Demo data repaired: added {Exams} exams, {Teachers} teachers, {Assignments} assignments; now {TotalTeachers} teachers, {TotalAssignments} assignments")]
+    private partial void LogRepaired(int exams, int teachers, int assignments, int totalTeachers, int totalAssignments);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Exams} exams with {Questions} questions")]
     private partial void LogExams(int exams, int questions);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Teachers {Stage}: {Done}/{Total} ({Seconds:F1} s)")]
-    private partial void LogProgress(string stage, int done, int total, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Teachers' passwords hashed: {Done}/{Total} ({Seconds:F1} s)")]
+    private partial void LogHashed(int done, int total, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Seeded {Assignments} exam assignments")]
-    private partial void LogAssignments(int assignments);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Copied {Teachers} teachers in {Seconds:F1} s")]
+    private partial void LogTeachersCopied(int teachers, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data ready: {Teachers} teachers, {Assignments} assignments in {Seconds:F1} s")]
-    private partial void LogSeeded(int teachers, int assignments, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Assigned {Assignments} exam assignments in {Seconds:F1} s")]
+    private partial void LogAssigned(int assignments, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Vacuumed and analyzed the demo tables in {Seconds:F1} s")]
+    private partial void LogAnalyzed(double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo data ready: {Teachers} teachers, {Exams} exams, {Assignments} assignments in {Seconds:F1} s")]
+    private partial void LogReady(int teachers, int exams, int assignments, double seconds);
 }

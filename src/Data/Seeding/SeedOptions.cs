@@ -5,7 +5,7 @@ public sealed class SeedOptions
 {
     public const string SectionName = "Seed";
 
-    /// <summary>Seed when the database holds no teacher yet.</summary>
+    /// <summary>Make the demo data complete at start: seed it when absent, complete it when partial.</summary>
     public bool OnStart { get; set; } = true;
 
     public int Teachers { get; set; } = 40_000;
