@@ -1,17 +1,24 @@
 #!/usr/bin/env bash
 # Runs the console and the API on http://127.0.0.1:5080 (ASPNETCORE_URLS overrides).
 # With no ConnectionStrings__Exam, the host starts a PostgreSQL cluster of its own under .data/pg
-# (port 55432), applies migrations and seeds the demo data when the database is empty.
-# Ctrl+C stops the host and the cluster it started.
+# (port 55432), applies migrations and seeds the demo data when it is not complete.
+# Ctrl+C or SIGTERM stops the host and the cluster it started.
 set -euo pipefail
 cd "$(dirname "$0")"
+root=$PWD
 
 if [ -z "${ConnectionStrings__Exam:-}" ]; then
   scripts/ensure-deps.sh postgresql
-  export LocalPostgres__DataDirectory="${LocalPostgres__DataDirectory:-$PWD/.data/pg}"
+  export LocalPostgres__DataDirectory="${LocalPostgres__DataDirectory:-$root/.data/pg}"
 fi
-export Spool__Directory="${Spool__Directory:-$PWD/.data/spool}"
+export Spool__Directory="${Spool__Directory:-$root/.data/spool}"
+# Tokens outlive a restart: without a configured Auth__SigningKey the host keeps a key of its own here.
+export Auth__SigningKeyFile="${Auth__SigningKeyFile:-$root/.data/signing-key}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 
-exec dotnet run --project src/Console -c Release --no-launch-profile
+dotnet build src/Console -c Release --nologo -v quiet -clp:NoSummary
+# The host is exec'd from its build output (not through `dotnet run`), so that SIGTERM and Ctrl+C
+# reach it directly and it stops its PostgreSQL on the way out.
+cd src/Console/bin/Release/net10.0
+exec dotnet ExamConsole.Console.dll
