@@ -3,6 +3,7 @@ using ExamConsole.Console;
 using ExamConsole.Console.Auth;
 using ExamConsole.Console.Hosting;
 using ExamConsole.Data;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -31,6 +32,9 @@ if (app.Environment.IsDevelopment())
     app.MapScalarApiReference();
 }
 
+// Every options section is validated at start (ValidateOnStart); the host would do it in RunAsync,
+// after the migrations and the seed. Refuse bad settings before the database is touched.
+app.Services.GetRequiredService<IStartupValidator>().Validate();
 await app.Services.GetRequiredService<DatabaseInitializer>().InitializeAsync(app.Lifetime.ApplicationStopping);
 await app.RunAsync();
 
