@@ -32,8 +32,10 @@ public static class Extensions
     public static IHostApplicationBuilder AddExamApi(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ExamApiOptions>().BindConfiguration(ExamApiOptions.SectionName);
-        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName);
+        services.AddSingleton<IValidateOptions<ExamApiOptions>, ExamApiOptionsValidator>();
+        services.AddOptions<ExamApiOptions>().BindConfiguration(ExamApiOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.SectionName).ValidateOnStart();
 
         services.AddSingleton<TokenService>();
         services.AddKeyedSingleton(LoginThrottle.Teachers, (sp, _) =>
@@ -47,9 +49,12 @@ public static class Extensions
         services.AddSingleton<AttemptStore>();
         services.AddSingleton<AttemptCache>();
 
-        services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.SectionName);
-        services.AddOptions<SubmitOptions>().BindConfiguration(SubmitOptions.SectionName);
-        services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.SectionName);
+        services.AddSingleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>();
+        services.AddOptions<ResilienceOptions>().BindConfiguration(ResilienceOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SubmitOptions>, SubmitOptionsValidator>();
+        services.AddOptions<SubmitOptions>().BindConfiguration(SubmitOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
+        services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.SectionName).ValidateOnStart();
         services.AddAdmissionGate();
         services.AddSingleton<DatabaseResilience>();
         services.AddSingleton<SubmissionMeters>();

@@ -4,6 +4,7 @@ using ExamConsole.Console;
 using ExamConsole.Console.Auth;
 using ExamConsole.Console.Hosting;
 using ExamConsole.Data;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -31,6 +32,10 @@ if (app.Environment.IsDevelopment())
 {
     app.MapScalarApiReference();
 }
+
+// Every options section is validated at start (ValidateOnStart); the host would do it in RunAsync,
+// after the migrations and the seed. Refuse bad settings before the database is touched.
+app.Services.GetRequiredService<IStartupValidator>().Validate();
 
 // Schema, first administrators and demo data before the first request. The host's own Ctrl+C and
 // SIGTERM handling starts with RunAsync, so until then a signal cancels this work (its transaction

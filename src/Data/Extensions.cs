@@ -20,8 +20,11 @@ public static class Extensions
         var services = builder.Services;
         services.AddSingleton<IValidateOptions<PoolSettings>, PoolSettingsValidator>();
         services.AddOptions<PoolSettings>().BindConfiguration(PoolSettings.SectionName).ValidateOnStart();
-        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName);
-        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName);
+        services.AddSingleton<IValidateOptions<SeedOptions>, SeedOptionsValidator>();
+        services.AddOptions<SeedOptions>().BindConfiguration(SeedOptions.SectionName).ValidateOnStart();
+        // A switch has no range to check; ValidateOnStart still makes a value that is not true or false stop the start.
+        services.AddSingleton<IValidateOptions<DatabaseOptions>, DatabaseOptionsValidator>();
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
         services.TryAddTimeProvider();

@@ -16,10 +16,10 @@ public sealed class DatabaseResilienceTests : IDisposable
     private readonly FakeTimeProvider _time = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
 
-    private DatabaseResilience Create() => new(
+    private DatabaseResilience Create(int maxRetries = 2) => new(
         Options.Create(new ResilienceOptions
         {
-            MaxRetries = 2,
+            MaxRetries = maxRetries,
             RetryDelay = TimeSpan.Zero,
             MinimumThroughput = 4,
             FailureRatio = 0.5,
@@ -42,6 +42,18 @@ public sealed class DatabaseResilienceTests : IDisposable
 
         Assert.Equal(42, result);
         Assert.Equal(2, calls);
+    }
+
+    [Fact]
+    public async Task Idempotent_WithNoRetriesConfigured_TriesOnce()
+    {
+        var resilience = Create(maxRetries: 0);
+        var calls = 0;
+
+        await Assert.ThrowsAsync<NpgsqlException>(async () =>
+            await resilience.Idempotent.ExecuteAsync<int>(_ => { calls++; throw NetworkError(); }));
+
+        Assert.Equal(1, calls);
     }
 
     [Fact]

@@ -58,13 +58,13 @@ public static class OperatorApi
     public static Dictionary<string, string[]> ValidateThrottle(ThrottleRequest request)
     {
         var errors = new Dictionary<string, string[]>();
-        if (request.MaxConcurrent is < 1 or > 1_000_000)
+        if (request.MaxConcurrent is < 1 or > AdmissionOptions.LimitMax)
         {
-            errors["maxConcurrent"] = [$"maxConcurrent must be between 1 and 1000000, or null to lift the limit (got {request.MaxConcurrent})."];
+            errors["maxConcurrent"] = [$"maxConcurrent must be between 1 and {AdmissionOptions.LimitMax}, or null to lift the limit (got {request.MaxConcurrent})."];
         }
-        if (request.QueueLimit is < 0 or > 1_000_000)
+        if (request.QueueLimit is < 0 or > AdmissionOptions.LimitMax)
         {
-            errors["queueLimit"] = [$"queueLimit must be between 0 and 1000000, or null to lift the limit (got {request.QueueLimit})."];
+            errors["queueLimit"] = [$"queueLimit must be between 0 and {AdmissionOptions.LimitMax}, or null to lift the limit (got {request.QueueLimit})."];
         }
         return errors;
     }

@@ -36,7 +36,7 @@ public sealed class AdmissionController : IDisposable
         _queueLimit = options.Value.QueueLimit;
         QueueTimeout = options.Value.QueueTimeout;
         RetryAfter = options.Value.RetryAfter;
-        MaxRetryAfter = options.Value.MaxRetryAfter < RetryAfter ? RetryAfter : options.Value.MaxRetryAfter;
+        MaxRetryAfter = options.Value.MaxRetryAfter;
         _idleSince = time.GetTimestamp();
         _rateSampleAt = _idleSince;
         _limiters = [new PriorityLimiter(this, AdmissionPriority.High), new PriorityLimiter(this, AdmissionPriority.Low)];
@@ -74,7 +74,7 @@ public sealed class AdmissionController : IDisposable
         }
         var drain = rate > 0 ? TimeSpan.FromSeconds(backlog / rate) : RetryAfter;
         var wait = drain < RetryAfter ? RetryAfter : drain > MaxRetryAfter ? MaxRetryAfter : drain;
-        var seconds = Math.Max(1, Math.Ceiling(wait.TotalSeconds));
+        var seconds = Math.Ceiling(wait.TotalSeconds);
         return TimeSpan.FromSeconds(seconds + Random.Shared.Next(0, (int)seconds + 1));
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace ExamConsole.Api.Admission;
 
@@ -20,7 +21,8 @@ public static class AdmissionGate
 
     public static IServiceCollection AddAdmissionGate(this IServiceCollection services)
     {
-        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.SectionName);
+        services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
+        services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.SectionName).ValidateOnStart();
         services.AddSingleton<AdmissionController>();
         services.AddRateLimiter(options =>
         {

@@ -1,3 +1,7 @@
+using System.Text;
+using ExamConsole.Data;
+using Microsoft.Extensions.Options;
+
 namespace ExamConsole.Api.Auth;
 
 /// <summary>Bearer token settings (section <c>Auth</c>).</summary>
@@ -5,8 +9,11 @@ public sealed class AuthOptions
 {
     public const string SectionName = "Auth";
 
+    /// <summary>HMAC-SHA256 wants a key as long as its output.</summary>
+    public const int MinSigningKeyBytes = 32;
+
     /// <summary>
-    /// HMAC-SHA256 key of the tokens, at least 32 bytes. Every node of a deployment must share it.
+    /// HMAC-SHA256 key of the tokens, at least <see cref="MinSigningKeyBytes"/> bytes (UTF-8). Every node of a deployment must share it.
     /// When empty, each process makes a random one (tokens then die with the process).
     /// </summary>
     public string? SigningKey { get; set; }
@@ -28,4 +35,27 @@ public sealed class AuthOptions
     /// tokens are checked in full on every request. A few kilobytes each.
     /// </summary>
     public int AcceptedTokenCacheSize { get; set; } = 50_000;
+}
+
+/// <summary>Refuses nonsense token settings at start, naming the key and the accepted range (never the signing key itself).</summary>
+public sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AuthOptions o)
+    {
+        var keyBytes = Encoding.UTF8.GetByteCount(o.SigningKey ?? "");
+        return new OptionsCheck(AuthOptions.SectionName)
+            .Require(
+                keyBytes is 0 or >= AuthOptions.MinSigningKeyBytes,
+                nameof(o.SigningKey),
+                $"must be at least {AuthOptions.MinSigningKeyBytes} bytes long (UTF-8), or empty for a random key of this process",
+                $"{keyBytes} bytes")
+            .Between(nameof(o.TeacherTokenLifetime), o.TeacherTokenLifetime, TimeSpan.FromMinutes(1), TimeSpan.FromDays(1))
+            .Require(!string.IsNullOrWhiteSpace(o.Issuer), nameof(o.Issuer), "must not be empty", OptionsCheck.Quote(o.Issuer))
+            .Require(!string.IsNullOrWhiteSpace(o.Audience), nameof(o.Audience), "must not be empty", OptionsCheck.Quote(o.Audience))
+            .Between(nameof(o.LoginAttemptsPerWindow), o.LoginAttemptsPerWindow, 1, 10_000)
+            .Between(nameof(o.LoginWindow), o.LoginWindow, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1))
+            // A few kilobytes each: a million is gigabytes.
+            .Between(nameof(o.AcceptedTokenCacheSize), o.AcceptedTokenCacheSize, 1, 1_000_000)
+            .Result;
+    }
 }

@@ -25,16 +25,13 @@ public sealed partial class TokenService
         byte[] key;
         if (string.IsNullOrEmpty(_options.SigningKey))
         {
-            key = RandomNumberGenerator.GetBytes(32);
+            key = RandomNumberGenerator.GetBytes(AuthOptions.MinSigningKeyBytes);
             LogEphemeralKey(logger);
         }
         else
         {
+            // Its length is checked at start (AuthOptionsValidator).
             key = Encoding.UTF8.GetBytes(_options.SigningKey);
-            if (key.Length < 32)
-            {
-                throw new InvalidOperationException($"Auth:SigningKey must be at least 32 bytes long (it is {key.Length}).");
-            }
         }
         SigningKey = new SymmetricSecurityKey(key);
         Credentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256);

@@ -51,19 +51,21 @@ public sealed partial class DatabaseResilience
             })
             .Build();
 
-        Idempotent = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddTimeout(o.TotalTimeout)
-            .AddRetry(new RetryStrategyOptions
+        var idempotent = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(o.TotalTimeout);
+        // Polly's retry takes at least one attempt: with no retries configured, there is no retry strategy.
+        if (o.MaxRetries > 0)
+        {
+            idempotent.AddRetry(new RetryStrategyOptions
             {
-                MaxRetryAttempts = Math.Max(1, o.MaxRetries),
+                MaxRetryAttempts = o.MaxRetries,
                 Delay = o.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 // Retrying into an exhausted pool or an open circuit only adds load.
-                ShouldHandle = new PredicateBuilder().Handle<Exception>(e => o.MaxRetries > 0 && IsTransient(e)),
-            })
-            .AddPipeline(breaker)
-            .Build();
+                ShouldHandle = new PredicateBuilder().Handle<Exception>(IsTransient),
+            });
+        }
+        Idempotent = idempotent.AddPipeline(breaker).Build();
 
         Once = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddTimeout(o.TotalTimeout)

@@ -27,7 +27,7 @@ public sealed class SubmissionBatcher : IAsyncDisposable
         _meters = meters;
         _options = options.Value;
         _time = time;
-        _committers = Enumerable.Range(0, Math.Max(1, _options.Committers)).Select(_ => Task.Run(CommitLoopAsync)).ToArray();
+        _committers = Enumerable.Range(0, _options.Committers).Select(_ => Task.Run(CommitLoopAsync)).ToArray();
     }
 
     /// <summary>Records the submission; returns once it is committed (or throws what the database threw).</summary>

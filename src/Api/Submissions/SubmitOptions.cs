@@ -1,3 +1,6 @@
+using ExamConsole.Data;
+using Microsoft.Extensions.Options;
+
 namespace ExamConsole.Api.Submissions;
 
 /// <summary>The submission path (section <c>Submit</c>).</summary>
@@ -19,4 +22,17 @@ public sealed class SubmitOptions
 
     /// <summary>Send every new submission to the spool (an operator's emergency switch, off by default).</summary>
     public bool ForceFallback { get; set; }
+}
+
+/// <summary>Refuses nonsense submission settings at start, naming the key and the accepted range.</summary>
+public sealed class SubmitOptionsValidator : IValidateOptions<SubmitOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SubmitOptions o) =>
+        new OptionsCheck(SubmitOptions.SectionName)
+            .Between(nameof(o.MaxBatch), o.MaxBatch, 1, 1024)
+            // Every submission of a batch waits this long at worst, against a 10 ms target: more than a second is a typo.
+            .Between(nameof(o.MaxWait), o.MaxWait, TimeSpan.Zero, TimeSpan.FromSeconds(1))
+            // Each committer holds a pooled connection while it commits.
+            .Between(nameof(o.Committers), o.Committers, 1, 64)
+            .Result;
 }

@@ -45,8 +45,10 @@ public sealed class ConsoleOptions
         ["submit"] = new() { Route = "POST /api/attempts/{attemptId}/submit", TargetMs = 10 },
     };
 
-    /// <summary>How many samples the history ring holds.</summary>
-    public int HistoryCapacity => (int)Math.Max(1, History.Ticks / Math.Max(1, SampleInterval.Ticks));
+    /// <summary>How many samples the history ring holds (between 1 and 100,000 once validated).</summary>
+    public int HistoryCapacity => (int)HistorySamples;
+
+    internal long HistorySamples => History.Ticks / SampleInterval.Ticks;
 }
 
 /// <summary>Refuses nonsense console settings at start, naming the key and the accepted range.</summary>
@@ -55,17 +57,24 @@ public sealed class ConsoleOptionsValidator : IValidateOptions<ConsoleOptions>
     public ValidateOptionsResult Validate(string? name, ConsoleOptions o)
     {
         var failures = new List<string>();
-        if (o.SampleInterval < TimeSpan.FromMilliseconds(100) || o.SampleInterval > TimeSpan.FromMinutes(1))
+        var intervalValid = o.SampleInterval >= TimeSpan.FromMilliseconds(100) && o.SampleInterval <= TimeSpan.FromMinutes(1);
+        if (!intervalValid)
         {
             failures.Add($"Console:SampleInterval must be between 00:00:00.1 and 00:01:00 (got {o.SampleInterval}).");
         }
-        if (o.History < o.SampleInterval || o.HistoryCapacity > 100_000)
+        // Counted in long: years of History in 100 ms samples do not fit an int.
+        if (intervalValid && o.HistorySamples is < 1 or > 100_000)
         {
             failures.Add($"Console:History must hold at least one and at most 100000 samples of Console:SampleInterval (got {o.History}).");
         }
-        if (o.SloWindow < TimeSpan.FromSeconds(1) || o.SloWindow > TimeSpan.FromMinutes(10))
+        // The window is a ring of one-second buckets.
+        if (o.SloWindow < TimeSpan.FromSeconds(1) || o.SloWindow > TimeSpan.FromMinutes(10) || o.SloWindow.Ticks % TimeSpan.TicksPerSecond != 0)
         {
-            failures.Add($"Console:SloWindow must be between 00:00:01 and 00:10:00 (got {o.SloWindow}).");
+            failures.Add($"Console:SloWindow must be a whole number of seconds between 00:00:01 and 00:10:00 (got {o.SloWindow}).");
+        }
+        if (o.RenderThrottle < TimeSpan.Zero || o.RenderThrottle > TimeSpan.FromSeconds(5))
+        {
+            failures.Add($"Console:RenderThrottle must be between 00:00:00 and 00:00:05 (got {o.RenderThrottle}).");
         }
         if (o.AcquireTargetMs <= 0)
         {

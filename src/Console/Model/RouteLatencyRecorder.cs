@@ -188,7 +188,8 @@ internal sealed class RouteWindow(TimeSpan window, int capacity = 4096)
             requests);
     }
 
-    private static int SecondsOf(TimeSpan window) => Math.Max(1, (int)Math.Ceiling(window.TotalSeconds));
+    // Console:SloWindow is a whole number of seconds, at least one (ConsoleOptionsValidator).
+    private static int SecondsOf(TimeSpan window) => (int)window.TotalSeconds;
 
     // Nearest-rank percentile, as the pool's own percentiles.
     private static double At(double[] sorted, double q) =>

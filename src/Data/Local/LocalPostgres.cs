@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ExamConsole.Data.Local;
@@ -27,6 +28,53 @@ public sealed class LocalPostgresOptions
 
     /// <summary>initdb --no-sync and fsync=off: for throwaway test clusters only, never for data that matters.</summary>
     public bool Throwaway { get; set; }
+}
+
+/// <summary>
+/// Refuses a local cluster's settings that PostgreSQL would refuse later or change without a word,
+/// naming the key and the accepted range. Not a registered validator: the cluster starts before the
+/// host is built, so <see cref="LocalPostgres.StartAsync"/> checks its options itself.
+/// </summary>
+public sealed class LocalPostgresOptionsValidator : IValidateOptions<LocalPostgresOptions>
+{
+    /// <summary>PostgreSQL's NAMEDATALEN less one: a longer database name is cut short.</summary>
+    public const int MaxNameBytes = 63;
+
+    public ValidateOptionsResult Validate(string? name, LocalPostgresOptions o)
+    {
+        var check = new OptionsCheck(LocalPostgresOptions.SectionName)
+            .Require(!string.IsNullOrWhiteSpace(o.DataDirectory), nameof(o.DataDirectory), "must name a folder", OptionsCheck.Quote(o.DataDirectory));
+        if (o.Port != 0)
+        {
+            // The server runs as an ordinary user, which may not listen below 1024.
+            check.Between(nameof(o.Port), o.Port, 1024, 65535, "0 for a free port");
+        }
+        var nameBytes = Encoding.UTF8.GetByteCount(o.Database ?? "");
+        check.Require(
+            nameBytes is > 0 and <= MaxNameBytes,
+            nameof(o.Database),
+            $"must be between 1 and {MaxNameBytes} bytes long (UTF-8)",
+            $"{OptionsCheck.Quote(o.Database)}, {nameBytes} bytes");
+        foreach (var (key, value) in o.Settings)
+        {
+            // Each setting is one line of postgresql.auto.conf.
+            check.Require(
+                key.Length > 0 && !key.Any(c => char.IsWhiteSpace(c) || c == '=') && !value.Any(c => c is '\r' or '\n'),
+                $"Settings:{key}",
+                "must be a setting name without spaces and a value on one line",
+                OptionsCheck.Quote(value));
+        }
+        return check.Result;
+    }
+
+    public static void ThrowIfInvalid(LocalPostgresOptions options)
+    {
+        var result = new LocalPostgresOptionsValidator().Validate(null, options);
+        if (result.Failed)
+        {
+            throw new OptionsValidationException(LocalPostgresOptions.SectionName, typeof(LocalPostgresOptions), result.Failures);
+        }
+    }
 }
 
 /// <summary>
@@ -76,6 +124,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// </summary>
     public static async Task<LocalPostgres> StartAsync(LocalPostgresOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
+        LocalPostgresOptionsValidator.ThrowIfInvalid(options);
         var port = options.Port == 0 ? FreePort() : options.Port;
         var server = new LocalPostgres(options, port, FindBinDirectory(), logger ?? NullLogger.Instance);
         await server.InitAndStartAsync(cancellationToken);

@@ -105,6 +105,7 @@ public sealed class PoolSettingsValidator : IValidateOptions<PoolSettings>
             failures.Add($"Pool:MaxUses must be at least 1 (got {s.MaxUses}).");
         }
         RequireWholeSeconds(failures, "Pool:PressureIdleTimeout", s.PressureIdleTimeout, min: 1);
+        RequireWholeSeconds(failures, "Pool:PressureConnectionLifetime", s.PressureConnectionLifetime, min: 1);
         if (s.ConnectionLifetime < TimeSpan.Zero || s.ConnectionLifetime.Ticks % TimeSpan.TicksPerSecond != 0)
         {
             failures.Add($"Pool:ConnectionLifetime must be 0 (never) or a whole number of seconds (got {s.ConnectionLifetime}).");
@@ -116,6 +117,10 @@ public sealed class PoolSettingsValidator : IValidateOptions<PoolSettings>
         if (s.LeakReclaimAfter is { } reclaim && reclaim <= s.LeakThreshold)
         {
             failures.Add($"Pool:LeakReclaimAfter must be longer than Pool:LeakThreshold ({s.LeakThreshold}) (got {reclaim}).");
+        }
+        if (s.PercentileWindow < TimeSpan.FromSeconds(1) || s.PercentileWindow > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Pool:PercentileWindow must be between 1 s and 1 h (got {s.PercentileWindow}).");
         }
         if (s.MemoryPressurePercent is <= 0 or > 100)
         {
@@ -132,7 +137,7 @@ public sealed class PoolSettingsValidator : IValidateOptions<PoolSettings>
         return failures;
     }
 
-    // Npgsql takes these three in whole seconds; a fraction would be silently rounded.
+    // Npgsql takes these in whole seconds; a fraction would be silently rounded.
     private static void RequireWholeSeconds(List<string> failures, string key, TimeSpan value, int min)
     {
         if (value < TimeSpan.FromSeconds(min) || value.Ticks % TimeSpan.TicksPerSecond != 0)

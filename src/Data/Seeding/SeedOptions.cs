@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace ExamConsole.Data.Seeding;
 
 /// <summary>The demo and benchmark data set (section <c>Seed</c>).</summary>
@@ -21,8 +23,23 @@ public sealed class SeedOptions
 
     /// <summary>
     /// PBKDF2 iterations of the demo teachers' hashes. Lower than Identity's default (100,000) so that
-    /// 40,000 teachers seed in seconds and login stays within the seed's 3 ms target; the count is
+    /// 40,000 teachers seed in seconds and login stays within the deployment's 3 ms authentication target; the count is
     /// recorded inside each hash, so verification needs no setting.
     /// </summary>
     public int PasswordIterations { get; set; } = 1_000;
+}
+
+/// <summary>Refuses nonsense demo data settings at start, naming the key and the accepted range.</summary>
+public sealed class SeedOptionsValidator : IValidateOptions<SeedOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SeedOptions o) =>
+        new OptionsCheck(SeedOptions.SectionName)
+            // A demo data set has at least one teacher and one exam.
+            .Between(nameof(o.Teachers), o.Teachers, 1, 1_000_000)
+            .Between(nameof(o.Exams), o.Exams, 1, 100)
+            .Between(nameof(o.QuestionsPerExam), o.QuestionsPerExam, 1, 1000)
+            .Between(nameof(o.DurationMinutes), o.DurationMinutes, 1, 24 * 60)
+            .Between(nameof(o.OpenFor), o.OpenFor, TimeSpan.FromMinutes(1), TimeSpan.FromDays(365))
+            .Between(nameof(o.PasswordIterations), o.PasswordIterations, 1, 1_000_000)
+            .Result;
 }

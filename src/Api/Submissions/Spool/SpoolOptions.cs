@@ -1,3 +1,6 @@
+using ExamConsole.Data;
+using Microsoft.Extensions.Options;
+
 namespace ExamConsole.Api.Submissions.Spool;
 
 /// <summary>The durable fallback spool (section <c>Spool</c>).</summary>
@@ -13,6 +16,17 @@ public sealed class SpoolOptions
 
     /// <summary>Most submissions replayed in one transaction.</summary>
     public int ReplayBatch { get; set; } = 256;
+}
+
+/// <summary>Refuses nonsense spool settings at start, naming the key and the accepted range.</summary>
+public sealed class SpoolOptionsValidator : IValidateOptions<SpoolOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SpoolOptions o) =>
+        new OptionsCheck(SpoolOptions.SectionName)
+            .Require(!string.IsNullOrWhiteSpace(o.Directory), nameof(o.Directory), "must name a folder (absolute, or relative to the content root)", OptionsCheck.Quote(o.Directory))
+            .Between(nameof(o.ReplayInterval), o.ReplayInterval, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(5))
+            .Between(nameof(o.ReplayBatch), o.ReplayBatch, 1, 10_000)
+            .Result;
 }
 
 /// <summary>A submission made durable on this node's disk before its 202 was sent.</summary>

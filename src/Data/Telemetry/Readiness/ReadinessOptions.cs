@@ -66,9 +66,13 @@ public sealed class ReadinessOptionsValidator : IValidateOptions<ReadinessOption
         {
             failures.Add($"Readiness:MetricsUrl must be an absolute URL such as http://127.0.0.1:5080/metrics (got \"{o.MetricsUrl}\").");
         }
-        if (o.MetricsTimeout <= TimeSpan.Zero || o.CheckTimeout <= TimeSpan.Zero)
+        if (o.MetricsTimeout < TimeSpan.FromMilliseconds(100) || o.MetricsTimeout > TimeSpan.FromMinutes(1))
         {
-            failures.Add("Readiness:MetricsTimeout and Readiness:CheckTimeout must be positive.");
+            failures.Add($"Readiness:MetricsTimeout must be between 00:00:00.1 and 00:01:00 (got {o.MetricsTimeout}).");
+        }
+        if (o.CheckTimeout < TimeSpan.FromMilliseconds(100) || o.CheckTimeout > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Readiness:CheckTimeout must be between 00:00:00.1 and 00:01:00 (got {o.CheckTimeout}).");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
