@@ -11,7 +11,7 @@ using NpgsqlTypes;
 namespace ExamConsole.Data.Seeding;
 
 /// <summary>
-/// Makes the demo data of API.md: teachers T0000001.. with password pass-0000001.., exams of
+/// Makes the demo data of docs/API.md: teachers T0000001.. with password pass-0000001.., exams of
 /// four-option questions, every teacher assigned to every exam, exams open now. Teachers and
 /// assignments go in by binary COPY.
 /// </summary>
