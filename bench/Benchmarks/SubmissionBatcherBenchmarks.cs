@@ -90,7 +90,7 @@ public class SubmissionBatcherBenchmarks
         return i < _requests.Length ? _requests[i] : throw new InvalidOperationException($"All {Attempts} prepared attempts are used: raise Attempts or lower the invocation count.");
     }
 
-    /// <summary>One attempt per (teacher, exam) of the seed, and a submission for each with an answer to every question.</summary>
+    /// <summary>One attempt per (teacher, exam) of the demo data, and a submission for each with an answer to every question.</summary>
     private static async Task<SubmissionRequest[]> PrepareAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
@@ -131,7 +131,7 @@ public class SubmissionBatcherBenchmarks
         }
         if (requests.Count < Attempts)
         {
-            throw new InvalidOperationException($"Only {requests.Count} attempts could be made; the seed must assign at least {Attempts}.");
+            throw new InvalidOperationException($"Only {requests.Count} attempts could be made; the demo data (section Seed) must assign at least {Attempts}.");
         }
         // Shuffled, so that consecutive submissions do not belong to one teacher's neighbouring rows only.
         var shuffled = requests.ToArray();

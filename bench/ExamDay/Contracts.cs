@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace ExamConsole.ExamDay;
 
-// The parts of API.md's teacher contract that a teacher's client reads. The tool is a black box:
+// The parts of docs/API.md's teacher contract that a teacher's client reads. The tool is a black box:
 // it depends on the contract, not on the host's code.
 
 public sealed record LoginBody(string TeacherCode, string Password);

@@ -13,7 +13,7 @@ public sealed record ExamDayOptions
     /// <summary>The host under test, e.g. http://127.0.0.1:5080.</summary>
     public required Uri BaseUrl { get; init; }
 
-    /// <summary>Virtual teachers to play, T{FirstTeacher}... (API.md's demo data).</summary>
+    /// <summary>Virtual teachers to play, T{FirstTeacher}... (docs/API.md's demo data).</summary>
     public int Teachers { get; init; } = 40_000;
 
     /// <summary>The number of the first demo teacher (T0000001 is 1): another range replays without finding submitted attempts.</summary>

@@ -88,7 +88,7 @@ public static class Extensions
         services.AddExceptionHandler<ApiExceptionHandler>();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddExamContract());
         builder.AddExamTelemetry();
         builder.AddAdminApi();
         return builder;

@@ -3,7 +3,7 @@ using ExamConsole.Api.Tests.Support;
 
 namespace ExamConsole.Api.Tests;
 
-/// <summary>API.md's cap on request bodies: 64 KiB (ExamApi:MaxRequestBodyBytes), 413 beyond.</summary>
+/// <summary>docs/API.md's cap on request bodies: 64 KiB (ExamApi:MaxRequestBodyBytes), 413 beyond.</summary>
 [Collection(ApiCollection.Name)]
 public sealed class BodySizeTests(ApiFixture fixture)
 {

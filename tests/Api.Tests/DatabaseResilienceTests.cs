@@ -10,7 +10,7 @@ using Polly.CircuitBreaker;
 
 namespace ExamConsole.Api.Tests;
 
-/// <summary>The seed's "network issues: quick timeout and retry" and "health check integration: circuit breaker".</summary>
+/// <summary>The deployment's answers to network issues (quick timeout and retry) and its health check integration (circuit breaker).</summary>
 public sealed class DatabaseResilienceTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new();

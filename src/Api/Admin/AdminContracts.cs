@@ -4,7 +4,7 @@ using ExamConsole.Data.Pool;
 
 namespace ExamConsole.Api.Admin;
 
-// HTTP contracts of API.md's operator endpoints. Request fields are nullable so that a missing
+// HTTP contracts of docs/API.md's operator endpoints. Request fields are nullable so that a missing
 // field is reported as a validation error naming it, not as a JSON exception.
 
 public sealed record AdminLoginRequest(string? Username, string? Password);

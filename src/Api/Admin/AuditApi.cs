@@ -14,9 +14,7 @@ public static class AuditApi
 
     public static RouteGroupBuilder MapAuditApi(this IEndpointRouteBuilder admin)
     {
-        var group = admin.MapGroup("/audit").WithTags("Audit")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        var group = admin.MapGroup("/audit").WithTags("Audit");
         group.MapGet("", ListAsync);
         return group;
     }

@@ -21,9 +21,7 @@ public static class PoolApi
 
     public static RouteGroupBuilder MapPoolApi(this IEndpointRouteBuilder admin)
     {
-        var group = admin.MapGroup("/pool").WithTags("Pool")
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden);
+        var group = admin.MapGroup("/pool").WithTags("Pool");
         group.MapGet("", GetSnapshot)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         group.MapPut("/size", ResizeAsync)

@@ -52,7 +52,7 @@ public static class AdmissionGate
     public static string Classify(HttpRequest request)
     {
         var path = request.Path;
-        if (!path.StartsWithSegments("/api") || path.StartsWithSegments("/api/admin"))
+        if (!IsGated(path))
         {
             return NoneKey;
         }
@@ -64,4 +64,8 @@ public static class AdmissionGate
         }
         return LowKey;
     }
+
+    /// <summary>The teacher API (everything under /api but /api/admin) is gated; the OpenAPI document declares its 503 from this too.</summary>
+    public static bool IsGated(PathString path) =>
+        path.StartsWithSegments("/api") && !path.StartsWithSegments("/api/admin");
 }

@@ -1,6 +1,6 @@
 namespace ExamConsole.Api.Contracts;
 
-// HTTP contracts of API.md (teacher side). Request fields are nullable so that a missing field
+// HTTP contracts of docs/API.md (teacher side). Request fields are nullable so that a missing field
 // is reported as a validation error naming it, not as a JSON exception.
 
 public sealed record LoginRequest(string? TeacherCode, string? Password);

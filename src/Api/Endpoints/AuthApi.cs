@@ -22,6 +22,7 @@ public static class AuthApi
         var group = routes.MapGroup("/api/auth").WithTags("Teacher authentication");
         group.MapPost("/login", LoginAsync)
             .AllowAnonymous()
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return group;
     }

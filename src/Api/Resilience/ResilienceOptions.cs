@@ -11,7 +11,7 @@ public sealed class ResilienceOptions
     /// <summary>Longest a database operation may take, retries included.</summary>
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Retries of an idempotent operation after a transient error (the seed's "quick timeout and retry"); 0: none.</summary>
+    /// <summary>Retries of an idempotent operation after a transient error (the deployment's answer to network issues: quick timeout and retry); 0: none.</summary>
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>First retry delay; later ones grow exponentially, with jitter.</summary>

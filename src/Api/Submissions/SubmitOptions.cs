@@ -8,7 +8,7 @@ public sealed class SubmitOptions
 {
     public const string SectionName = "Submit";
 
-    /// <summary>Gather concurrent submissions into one transaction (the seed's "batch processing").</summary>
+    /// <summary>Gather concurrent submissions into one transaction (batch processing: how the deployment's exam submission target of 10 ms is met).</summary>
     public bool GroupCommit { get; set; } = true;
 
     /// <summary>Most submissions in one transaction.</summary>

@@ -15,7 +15,7 @@ internal static class LocalDatabase
         }
         var options = builder.Configuration.GetSection(LocalPostgresOptions.SectionName).Get<LocalPostgresOptions>() ?? new LocalPostgresOptions();
         var pool = builder.Configuration.GetSection(PoolSettings.SectionName).Get<PoolSettings>() ?? new PoolSettings();
-        // The seed asks for max_connections >= pool max + 200; the settings of appsettings may raise it further.
+        // max_connections at least the pool's max plus the reserve (8,200: the pool's 8,000 plus a reserve of 200); the settings of appsettings may raise it further.
         options.Settings.TryAdd("max_connections", (pool.MaxSize + pool.ServerReserve).ToString(System.Globalization.CultureInfo.InvariantCulture));
         if (!Path.IsPathRooted(options.DataDirectory))
         {

@@ -28,7 +28,7 @@ public sealed class ConsoleOptions
     /// <summary>The sliding window of each route's request rate, error rate and percentiles.</summary>
     public TimeSpan SloWindow { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Longest acceptable wait for a connection (seed: "Connection Acquisition: &lt;100ms under peak load").</summary>
+    /// <summary>Longest acceptable wait for a connection (100 ms, the deployment's connection acquisition target under peak load).</summary>
     public double AcquireTargetMs { get; set; } = 100;
 
     /// <summary>Share of a route's requests that may fail (5xx) before its error rate shows red.</summary>
@@ -37,7 +37,7 @@ public sealed class ConsoleOptions
     /// <summary>Shortest time between two re-renders of a live page.</summary>
     public TimeSpan RenderThrottle { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The seed's response-time targets by name (mobile authentication, question retrieval, exam submission).</summary>
+    /// <summary>The deployment's response-time targets by name: mobile authentication under 3 ms, question retrieval under 5 ms, exam submission under 10 ms.</summary>
     public Dictionary<string, SloTarget> Targets { get; set; } = new()
     {
         ["login"] = new() { Route = "POST /api/auth/login", TargetMs = 3 },

@@ -33,7 +33,7 @@ public interface IOperatorControls
     Task<int> DrainSpoolAsync(string actor, CancellationToken cancellationToken);
 }
 
-/// <summary>The seed's two emergency procedures (<see cref="EmergencyPlaybook"/>).</summary>
+/// <summary>The deployment's two emergency procedures, high connection usage (above 70 %) and pool exhaustion (<see cref="EmergencyPlaybook"/>).</summary>
 public interface IPlaybookSteps
 {
     Task<IReadOnlyList<PlaybookStep>> StepsAsync(CancellationToken cancellationToken);
@@ -75,7 +75,7 @@ public interface ILeakWatch
     IReadOnlyList<LeakEvent> LeakEvents();
 }
 
-/// <summary>The seed's pre-deployment checklist, evaluated live.</summary>
+/// <summary>The pre-deployment checklist (max_connections 8,200: the pool's 8,000 plus a reserve of 200; file limits, memory, monitoring), evaluated live.</summary>
 public interface IReadinessChecks
 {
     Task<IReadOnlyList<ReadinessCheck>> EvaluateAsync(CancellationToken cancellationToken);

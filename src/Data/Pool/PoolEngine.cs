@@ -278,7 +278,7 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
         }
     }
 
-    /// <summary>Puts a new acquire timeout in force (the seed's "connection timeout reduction"), as the next generation.</summary>
+    /// <summary>Puts a new acquire timeout in force (step 3 of the deployment's pool-exhaustion procedure, "connection timeout reduction"), as the next generation.</summary>
     public async Task<PoolSnapshot> SetAcquireTimeoutAsync(TimeSpan acquireTimeout, CancellationToken cancellationToken)
     {
         await _changing.WaitAsync(cancellationToken);

@@ -13,25 +13,25 @@ public sealed class PoolSettings
     /// <summary>The largest <see cref="MaxSize"/> accepted, from configuration or from an operator's resize.</summary>
     public const int MaxSizeLimit = 100_000;
 
-    /// <summary>Most physical connections the node may hold (seed: max 8000).</summary>
+    /// <summary>Most physical connections the node may hold (the deployment's 8,000 connections).</summary>
     public int MaxSize { get; set; } = 8000;
 
-    /// <summary>Connections kept open and warm (seed: min 100).</summary>
+    /// <summary>Connections kept open and warm (the deployment's 100, for immediate availability).</summary>
     public int MinSize { get; set; } = 100;
 
-    /// <summary>Idle connections above the minimum are closed after this (seed: idleTimeoutMillis 15000).</summary>
+    /// <summary>Idle connections above the minimum are closed after this (the deployment's 15 s, for faster recycling).</summary>
     public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Longest wait for a connection before giving up (seed: connectionTimeoutMillis 3000).</summary>
+    /// <summary>Longest wait for a connection before giving up (the deployment's 3 s, for quick failover).</summary>
     public TimeSpan AcquireTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
-    /// <summary>A physical connection is replaced after this many leases (seed: maxUses 15000).</summary>
+    /// <summary>A physical connection is replaced after this many leases (the deployment's 15,000 uses).</summary>
     public int MaxUses { get; set; } = 15000;
 
-    /// <summary>Server-side statement limit, sent as <c>statement_timeout</c> (seed: 8000 ms).</summary>
+    /// <summary>Server-side statement limit, sent as <c>statement_timeout</c> (8 s, the deployment's server limit).</summary>
     public TimeSpan StatementTimeout { get; set; } = TimeSpan.FromSeconds(8);
 
-    /// <summary>Client-side limit of one command (seed: query_timeout 6000 ms).</summary>
+    /// <summary>Client-side limit of one command (6 s, the deployment's limit of one query, below the server's 8 s).</summary>
     public TimeSpan QueryTimeout { get; set; } = TimeSpan.FromSeconds(6);
 
     /// <summary>Connections the server keeps for itself and other clients: the pool max must stay below max_connections less this.</summary>
@@ -52,7 +52,7 @@ public sealed class PoolSettings
     /// <summary>Process memory (percent of the memory available to it) above which connection lifecycles are shortened.</summary>
     public double MemoryPressurePercent { get; set; } = 85;
 
-    /// <summary>Idle timeout in force under memory pressure (the seed's "reduced connection lifecycle").</summary>
+    /// <summary>Idle timeout in force under memory pressure (the deployment's answer to memory pressure: a reduced connection lifecycle).</summary>
     public TimeSpan PressureIdleTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Connection lifetime in force under memory pressure.</summary>

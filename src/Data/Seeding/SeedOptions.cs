@@ -23,7 +23,7 @@ public sealed class SeedOptions
 
     /// <summary>
     /// PBKDF2 iterations of the demo teachers' hashes. Lower than Identity's default (100,000) so that
-    /// 40,000 teachers seed in seconds and login stays within the deployment's 3 ms authentication target; the count is
+    /// 40,000 teachers seed in seconds and login stays within its 3 ms target (the deployment's mobile authentication target); the count is
     /// recorded inside each hash, so verification needs no setting.
     /// </summary>
     public int PasswordIterations { get; set; } = 1_000;

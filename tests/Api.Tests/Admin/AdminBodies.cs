@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace ExamConsole.Api.Tests.Admin;
 
-// The operator API's response shapes of API.md, written out here rather than borrowed from the Api
+// The operator API's response shapes of docs/API.md, written out here rather than borrowed from the Api
 // project, so that a renamed contract field fails these tests instead of silently following it.
 
 internal sealed record AdminLoginBody(string Token, DateTimeOffset ExpiresAt, string Role);

@@ -1,6 +1,6 @@
 namespace ExamConsole.Api.Tests.Support;
 
-// The response shapes of API.md, written out here rather than borrowed from the Api project, so that a
+// The response shapes of docs/API.md, written out here rather than borrowed from the Api project, so that a
 // renamed contract field fails these tests instead of silently following the rename.
 
 internal sealed record LoginBody(string Token, DateTimeOffset ExpiresAt, int TeacherId);

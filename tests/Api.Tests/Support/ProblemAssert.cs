@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace ExamConsole.Api.Tests.Support;
 
-/// <summary>Assertions on the RFC 7807 answers that API.md promises for every error.</summary>
+/// <summary>Assertions on the RFC 7807 answers that docs/API.md promises for every error.</summary>
 internal static class ProblemAssert
 {
     public const string ContentType = "application/problem+json";
