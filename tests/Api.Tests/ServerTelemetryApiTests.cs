@@ -125,6 +125,9 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
         await sleeper.OpenAsync();
         await using var sleep = new NpgsqlCommand("SELECT pg_sleep(30)", sleeper) { CommandTimeout = 60 };
         var sleeping = sleep.ExecuteNonQueryAsync();
+        // A cancel reaching the backend before its query does is a no-op: wait until the server runs it
+        // (seen on a loaded machine, where the 30 s sleep then outlived the test's bound).
+        await Eventually.TrueAsync(() => IsActiveAsync(sleeper.ProcessID), "the sleeping query is active on the server");
         using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
         using var operatorClient = AdminClients.As(fixture.Factory, AdminPolicies.OperatorRole);
         var path = $"/api/admin/server/backends/{sleeper.ProcessID}/cancel";
@@ -137,6 +140,15 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
         Assert.Equal(new BackendSignalResponse(sleeper.ProcessID, "cancel", true), body);
         var canceled = await Assert.ThrowsAsync<PostgresException>(() => Eventually.WithinAsync(sleeping, "the canceled sleep ends"));
         Assert.Equal(PostgresErrorCodes.QueryCanceled, canceled.SqlState);
+    }
+
+    private async Task<bool> IsActiveAsync(int pid)
+    {
+        await using var observer = new NpgsqlConnection(fixture.ConnectionString);
+        await observer.OpenAsync();
+        await using var query = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE pid = @pid AND state = 'active' AND query LIKE 'SELECT pg_sleep%'", observer);
+        query.Parameters.AddWithValue("pid", pid);
+        return (long)(await query.ExecuteScalarAsync())! == 1;
     }
 
     [Fact]

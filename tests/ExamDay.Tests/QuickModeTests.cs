@@ -12,7 +12,7 @@ namespace ExamConsole.ExamDay.Tests;
 public sealed class QuickModeTests(QuickHostFixture fixture, ITestOutputHelper output) : IClassFixture<QuickHostFixture>
 {
     [Fact]
-    public async Task QuickMode_AgainstRealHost_EveryTeacherFinishesWithoutServerErrorsAndNoSubmissionIsLost()
+    public async Task QuickMode_AgainstRealHost_EveryTeacherFinishesWithoutServerErrorsBeyondSheddingAndNoSubmissionIsLost()
     {
         var quick = ExamDayOptions.Quick(fixture.BaseUrl);
         // Two source addresses although 500 connections fit in one: the ConnectCallback path is tested too.
@@ -24,7 +24,10 @@ public sealed class QuickModeTests(QuickHostFixture fixture, ITestOutputHelper o
 
         Assert.Equal(quick.Teachers, report.Teachers.Started);
         Assert.True(report.Teachers.Finished == quick.Teachers, $"{report.Teachers.Finished} of {quick.Teachers} finished: {string.Join("; ", report.Teachers.FailureReasons)}");
-        Assert.Equal(0, report.ServerErrors);
+        // Load shedding is an answer, not a failure: the suites share two cores, and a shed request is
+        // retried after its Retry-After. Any other 5xx (500, 502, 504) is a defect.
+        var shed = report.Endpoints.Sum(e => e.Statuses.GetValueOrDefault("503"));
+        Assert.True(report.ServerErrors == shed, $"{report.ServerErrors - shed} server errors other than a shed 503: {report.ToText()}");
         Assert.Equal(["127.0.0.2", "127.0.0.3"], report.Settings.SourceAddresses);
         var submissions = report.Submissions;
         Assert.True(submissions.CheckedInDatabase);

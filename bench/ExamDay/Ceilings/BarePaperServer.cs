@@ -77,8 +77,10 @@ public static class BarePaperServer
                 }
                 throw new InvalidOperationException("The bare paper server answered other bytes than the paper's.");
             }
-            catch (HttpRequestException) when (deadline.Elapsed < TimeSpan.FromSeconds(20) && !process.HasExited)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException
+                && !cancellationToken.IsCancellationRequested && deadline.Elapsed < TimeSpan.FromSeconds(20) && !process.HasExited)
             {
+                // Not listening yet, or (on a loaded machine) too slow to answer one probe within its 2 s.
                 await Task.Delay(100, cancellationToken);
             }
         }
