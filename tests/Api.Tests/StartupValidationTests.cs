@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using ExamConsole.Testing;
 using Microsoft.Extensions.Options;
 
@@ -22,5 +23,25 @@ public sealed class StartupValidationTests(ApiFixture fixture)
 
         var validation = Assert.IsType<OptionsValidationException>(error is OptionsValidationException ? error : error.InnerException ?? error);
         Assert.Contains(message, validation.Message);
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public void Host_WithAKeyFileOthersMayRead_RefusesToStartNamingTheFix()
+    {
+        var directory = Directory.CreateTempSubdirectory("examconsole-key-");
+        var keyFile = Path.Combine(directory.FullName, "signing-key");
+        File.WriteAllText(keyFile, Convert.ToBase64String(new byte[64]));
+        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        using var host = new ExamHostFactory(fixture.ConnectionString);
+        host.Settings["Pool:MaxSize"] = "10";
+        host.Settings["Auth:SigningKey"] = "";
+        host.Settings["Auth:SigningKeyFile"] = keyFile;
+
+        var error = Assert.ThrowsAny<Exception>(() => host.Server);
+
+        directory.Delete(recursive: true);
+        var refused = Assert.IsType<InvalidOperationException>(error is InvalidOperationException ? error : error.InnerException ?? error);
+        Assert.Contains($"chmod 600 {keyFile}", refused.Message);
     }
 }
