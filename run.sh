@@ -11,6 +11,9 @@ if [ -z "${ConnectionStrings__Exam:-}" ]; then
   export LocalPostgres__DataDirectory="${LocalPostgres__DataDirectory:-$PWD/.data/pg}"
 fi
 export Spool__Directory="${Spool__Directory:-$PWD/.data/spool}"
+# The token signing key is made once and kept here (owner-only), so a restart signs nobody out;
+# Auth__SigningKey, when set, wins (a fleet of machines sets the same one on every node).
+export Auth__SigningKeyFile="${Auth__SigningKeyFile:-$PWD/.data/signing-key}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"
 
