@@ -50,6 +50,7 @@ public static class Extensions
         services.AddSingleton<ExamDb>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<AdminPasswords>();
+        services.AddSingleton<AdminAccounts>();
         services.AddSingleton<AdminSeeder>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<DatabaseInitializer>();
