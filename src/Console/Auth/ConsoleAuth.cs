@@ -4,6 +4,7 @@ using ExamConsole.Api.Admin;
 using ExamConsole.Data.Admin;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -50,6 +51,8 @@ public static class ConsoleAuth
                 .RequireAuthenticatedUser()
                 .RequireRole(AdminPolicies.OperatorRole, AdminPolicies.ViewerRole));
         services.AddCascadingAuthenticationState();
+        // After the AddRazorComponents default, so that the console's circuits use this one.
+        services.AddScoped<AuthenticationStateProvider, ConsoleSessionRevalidation>();
         services.AddSingleton<IConsoleSignIn, ConsoleSignIn>();
         return builder;
     }
