@@ -12,7 +12,8 @@ if [ -z "${ConnectionStrings__Exam:-}" ]; then
   export LocalPostgres__DataDirectory="${LocalPostgres__DataDirectory:-$root/.data/pg}"
 fi
 export Spool__Directory="${Spool__Directory:-$root/.data/spool}"
-# Tokens outlive a restart: without a configured Auth__SigningKey the host keeps a key of its own here.
+# The token signing key is made once and kept here (owner-only), so a restart signs nobody out;
+# Auth__SigningKey, when set, wins (a fleet of machines sets the same one on every node).
 export Auth__SigningKeyFile="${Auth__SigningKeyFile:-$root/.data/signing-key}"
 export ASPNETCORE_URLS="${ASPNETCORE_URLS:-http://127.0.0.1:5080}"
 export ASPNETCORE_ENVIRONMENT="${ASPNETCORE_ENVIRONMENT:-Development}"

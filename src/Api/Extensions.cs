@@ -111,6 +111,9 @@ public static class Extensions
     public static IApplicationBuilder UseExamApi(this IApplicationBuilder app)
     {
         var options = app.ApplicationServices.GetRequiredService<IOptions<ExamApiOptions>>().Value;
+        // The signing key now rather than at the first login: a key file that is refused stops the
+        // start with its fix, and the log says at once which key source is in force.
+        app.ApplicationServices.GetRequiredService<TokenService>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiBodySizeLimit(options.MaxRequestBodyBytes);

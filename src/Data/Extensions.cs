@@ -55,6 +55,7 @@ public static class Extensions
         services.AddSingleton<MaintenanceDatabase>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<AdminPasswords>();
+        services.AddSingleton<AdminAccounts>();
         services.AddSingleton<AdminSeeder>();
         services.AddSingleton<AuditLog>();
         services.AddSingleton<DatabaseInitializer>();

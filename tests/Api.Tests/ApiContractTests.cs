@@ -139,8 +139,8 @@ public sealed partial class ApiContractTests(ApiFixture fixture)
     {
         var teacher = await fixture.Data.CreateTeacherAsync();
         using var teacherClient = await fixture.Factory.TeacherClientAsync(teacher.Code, teacher.Password);
-        using var viewerClient = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
-        using var operatorClient = AdminClients.As(fixture.Factory, AdminPolicies.OperatorRole);
+        using var viewerClient = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.ViewerRole);
+        using var operatorClient = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.OperatorRole);
         using var anonymous = fixture.Factory.CreateClient();
         var wrongRole = new Dictionary<string, HttpClient>
         {

@@ -1,7 +1,10 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using ExamConsole.Api.Admin;
 using ExamConsole.Api.Tests.Admin;
+using ExamConsole.Data.Admin;
 using ExamConsole.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Api.Tests;
 
@@ -73,6 +76,25 @@ public sealed partial class ConsoleAuthTests(ApiFixture fixture)
         Assert.Contains("The username or the password is wrong.", await signIn.Content.ReadAsStringAsync());
         Assert.False(signIn.Headers.Contains("Set-Cookie") && signIn.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("examconsole.console=", StringComparison.Ordinal)));
         Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ConsoleCookie_AfterTheOperatorIsDemoted_IsDroppedWithin5s()
+    {
+        var account = await AdminClients.CreateAccountAsync(fixture.Factory, AdminPolicies.OperatorRole);
+        using var browser = Browser();
+        Assert.Equal(HttpStatusCode.Redirect, (await SignInAsync(browser, account.Username, account.Password)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/controls")).StatusCode);
+
+        Assert.True(await fixture.Factory.Services.GetRequiredService<AdminAccounts>().SetRoleAsync(account.Username, AdminPolicies.ViewerRole));
+
+        var dropped = await Eventually.UntilAsync(
+            () => browser.GetAsync("/controls"),
+            response => response.StatusCode == HttpStatusCode.Redirect,
+            "the console to send the demoted operator to the sign-in page",
+            TimeSpan.FromSeconds(5));
+        Assert.Equal("/login", dropped.Headers.Location!.AbsolutePath);
+        Assert.Contains(dropped.Headers.GetValues("Set-Cookie"), c => c.StartsWith("examconsole.console=;", StringComparison.Ordinal));
     }
 
     [Fact]

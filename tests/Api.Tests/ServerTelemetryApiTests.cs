@@ -17,7 +17,7 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
     public async Task ReadEndpoints_WithoutTokenOrAsTeacher_Answer401And403(string path)
     {
         using var anonymous = fixture.Factory.CreateClient();
-        using var teacher = AdminClients.As(fixture.Factory, "teacher");
+        using var teacher = await AdminClients.AsAsync(fixture.Factory, "teacher");
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(path)).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await teacher.GetAsync(path)).StatusCode);
@@ -26,7 +26,7 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
     [Fact]
     public async Task SlowQueries_AsViewer_AnswersStatementsAndRecentCommands()
     {
-        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+        using var viewer = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.ViewerRole);
 
         var response = await viewer.GetAsync("/api/admin/slow-queries");
 
@@ -50,7 +50,7 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
     [Fact]
     public async Task SlowQueries_SortedByCallsWithALimit_ListsAtMostThatManyMostCalledFirst()
     {
-        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+        using var viewer = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.ViewerRole);
 
         var body = await viewer.GetFromJsonAsync<SlowQueriesResponse>("/api/admin/slow-queries?sort=calls&limit=3");
 
@@ -65,7 +65,7 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
     [InlineData("limit=101", "limit")]
     public async Task SlowQueries_WithASortOrLimitOutsideTheRange_Answers400NamingIt(string query, string field)
     {
-        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+        using var viewer = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.ViewerRole);
 
         var response = await viewer.GetAsync($"/api/admin/slow-queries?{query}");
 
@@ -87,7 +87,7 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
         var login = await client.PostAsJsonAsync("/api/auth/login", new { teacherCode = teacher.Code, password = teacher.Password });
         Assert.Equal(HttpStatusCode.OK, login.StatusCode);
 
-        using var viewer = AdminClients.As(host, AdminPolicies.ViewerRole);
+        using var viewer = await AdminClients.AsAsync(host, AdminPolicies.ViewerRole);
         var body = await viewer.GetFromJsonAsync<SlowQueriesResponse>("/api/admin/slow-queries?limit=100");
         var command = Assert.Single(body!.Recent, c => c.Source == "POST /api/auth/login");
         Assert.Contains("FROM teachers", command.Command);
@@ -98,7 +98,7 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
     [Fact]
     public async Task Server_AsViewer_ShowsMaxConnectionsAndAnIdleInTransactionBackend()
     {
-        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+        using var viewer = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.ViewerRole);
         await using var open = new NpgsqlConnection(fixture.ConnectionString);
         await open.OpenAsync();
         await using var transaction = await open.BeginTransactionAsync();
@@ -128,8 +128,8 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
         // A cancel reaching the backend before its query does is a no-op: wait until the server runs it
         // (seen on a loaded machine, where the 30 s sleep then outlived the test's bound).
         await Eventually.TrueAsync(() => IsActiveAsync(sleeper.ProcessID), "the sleeping query is active on the server");
-        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
-        using var operatorClient = AdminClients.As(fixture.Factory, AdminPolicies.OperatorRole);
+        using var viewer = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.ViewerRole);
+        using var operatorClient = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.OperatorRole);
         var path = $"/api/admin/server/backends/{sleeper.ProcessID}/cancel";
 
         Assert.Equal(HttpStatusCode.Forbidden, (await viewer.PostAsync(path, null)).StatusCode);
@@ -154,7 +154,7 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
     [Fact]
     public async Task CancelAndTerminate_OfAPidThatIsNoBackendOfThisDatabase_Answer404()
     {
-        using var operatorClient = AdminClients.As(fixture.Factory, AdminPolicies.OperatorRole);
+        using var operatorClient = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.OperatorRole);
         var elsewhere = new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { Database = "postgres" };
         await using var other = new NpgsqlConnection(elsewhere.ConnectionString);
         await other.OpenAsync();
@@ -175,7 +175,7 @@ public sealed class ServerTelemetryApiTests(ApiFixture fixture)
     [Fact]
     public async Task Readiness_AsViewer_ListsEveryCheckWithActualExpectedAndAdvice()
     {
-        using var viewer = AdminClients.As(fixture.Factory, AdminPolicies.ViewerRole);
+        using var viewer = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.ViewerRole);
 
         var response = await viewer.GetAsync("/api/admin/readiness");
 

@@ -1,3 +1,4 @@
+using System.Runtime.Versioning;
 using ExamConsole.Testing;
 using Microsoft.Extensions.Options;
 
@@ -56,5 +57,24 @@ public sealed class StartupValidationTests
 
         var binding = Assert.IsType<InvalidOperationException>(error.InnerException is InvalidOperationException inner ? inner : error);
         Assert.Contains("Submit:GroupCommit", binding.Message);
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public void Host_WithAKeyFileOthersMayRead_RefusesToStartNamingTheFix()
+    {
+        var directory = Directory.CreateTempSubdirectory("examconsole-key-");
+        var keyFile = Path.Combine(directory.FullName, "signing-key");
+        File.WriteAllText(keyFile, Convert.ToBase64String(new byte[64]));
+        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        using var host = new ExamHostFactory(NoDatabase);
+        host.Settings["Auth:SigningKey"] = "";
+        host.Settings["Auth:SigningKeyFile"] = keyFile;
+
+        var error = Assert.ThrowsAny<Exception>(() => host.Server);
+
+        directory.Delete(recursive: true);
+        var refused = Assert.IsType<InvalidOperationException>(error is InvalidOperationException ? error : error.InnerException ?? error);
+        Assert.Contains($"chmod 600 {keyFile}", refused.Message);
     }
 }

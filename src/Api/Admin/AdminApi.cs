@@ -1,10 +1,13 @@
+using System.Security.Claims;
 using ExamConsole.Api.Auth;
 using ExamConsole.Data.Admin;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
 
 namespace ExamConsole.Api.Admin;
 
@@ -27,6 +30,11 @@ public static class AdminApi
             return new LoginThrottle(admin.LoginAttemptsPerWindow, admin.LoginWindow);
         });
         services.AddSingleton<AdminSignIn>();
+        services.AddSingleton<SecurityStampCheck>();
+        // The token cache (CachingTokenHandler) sits inside the handler's validation: this event runs
+        // on every request, cached token or not, so a revoked session ends however often it was used.
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure(options => options.Events.OnTokenValidated = CheckAdminSessionAsync);
         services.AddSingleton<OperatorActions>();
         services.AddSingleton<EmergencyPlaybook>();
         services.AddAuthorizationBuilder()
@@ -37,6 +45,34 @@ public static class AdminApi
         services.ConfigureHttpJsonOptions(options =>
             options.SerializerOptions.TypeInfoResolverChain.Insert(0, AdminJsonContext.Default));
         return builder;
+    }
+
+    /// <summary>
+    /// Refuses (401) an operator's or viewer's token whose account was deleted, demoted or given a new
+    /// password since it was issued. Teachers' tokens pass untouched: no database trip on their path.
+    /// </summary>
+    public static async Task CheckAdminSessionAsync(TokenValidatedContext context)
+    {
+        var principal = context.Principal;
+        var role = principal?.FindFirstValue("role");
+        if (principal is null || role is not (AdminPolicies.OperatorRole or AdminPolicies.ViewerRole))
+        {
+            return;
+        }
+        if (principal.FindFirstValue(JwtRegisteredClaimNames.Sub) is not { Length: > 0 } username)
+        {
+            context.Fail("An administrator's token without a subject.");
+            return;
+        }
+        var issuedAt = context.SecurityToken is JsonWebToken token
+            ? new DateTimeOffset(DateTime.SpecifyKind(token.IssuedAt, DateTimeKind.Utc))
+            : DateTimeOffset.MinValue;
+        var check = context.HttpContext.RequestServices.GetRequiredService<SecurityStampCheck>();
+        var verdict = await check.CheckAsync(username, role, principal.FindFirstValue(AdminPolicies.StampClaim), issuedAt, context.HttpContext.RequestAborted);
+        if (verdict is not (StampVerdict.Current or StampVerdict.Unverified))
+        {
+            context.Fail($"The administrator's session has ended ({verdict}): sign in again.");
+        }
     }
 
     /// <summary>

@@ -31,8 +31,8 @@ public static class AdminAuthApi
         var result = await signIn.SignInAsync(request.Username, request.Password, cancellationToken);
         switch (result)
         {
-            case AdminSignInResult.SignedIn(var username, var role):
-                var (token, expiresAt) = tokens.Issue(username, role, new Dictionary<string, object>(), options.Value.TokenLifetime);
+            case AdminSignInResult.SignedIn(var username, var role, var stamp):
+                var (token, expiresAt) = IssueToken(tokens, username, role, stamp, options.Value.TokenLifetime);
                 return TypedResults.Ok(new AdminLoginResponse(token, expiresAt, role));
             case AdminSignInResult.Invalid invalid:
                 return Problems.Invalid(invalid.Errors.ToDictionary());
@@ -42,4 +42,8 @@ public static class AdminAuthApi
                 return Problems.Unauthorized("The username or the password is wrong.");
         }
     }
+
+    /// <summary>An administrator's token: the username as subject, the role, and the security stamp it is checked against on every request.</summary>
+    public static (string Token, DateTimeOffset ExpiresAt) IssueToken(TokenService tokens, string username, string role, string securityStamp, TimeSpan lifetime) =>
+        tokens.Issue(username, role, new Dictionary<string, object> { [AdminPolicies.StampClaim] = securityStamp }, lifetime);
 }

@@ -24,4 +24,10 @@ internal static partial class AdminLog
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The change was made but its audit entry could not be written; recorded here instead: actor '{Actor}', action {Action}, before {Before}, after {After}")]
     public static partial void AuditWriteFailed(ILogger logger, Exception exception, string actor, string action, object? before, object? after);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "A session of administrator '{Username}' was refused: {Reason}")]
+    public static partial void SessionRefused(ILogger logger, string username, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The security stamp of administrator '{Username}' could not be read: {Consequence} until the database answers (next try in {RetrySeconds:F0} s)")]
+    public static partial void StampReadFailed(ILogger logger, Exception exception, string username, string consequence, double retrySeconds);
 }

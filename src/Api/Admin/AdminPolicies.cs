@@ -16,4 +16,7 @@ public static class AdminPolicies
 
     /// <summary>Operators only.</summary>
     public const string Act = "admin-act";
+
+    /// <summary>The claim of a token or console cookie that holds the account's security stamp at sign-in.</summary>
+    public const string StampClaim = "stamp";
 }

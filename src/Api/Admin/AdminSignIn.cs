@@ -15,8 +15,8 @@ public abstract record AdminSignInResult
     {
     }
 
-    /// <summary>The password matched: the normalized username and the account's role.</summary>
-    public sealed record SignedIn(string Username, string Role) : AdminSignInResult;
+    /// <summary>The password matched: the normalized username, the account's role and its security stamp (for the session to carry).</summary>
+    public sealed record SignedIn(string Username, string Role, string SecurityStamp) : AdminSignInResult;
 
     /// <summary>The username or password is missing or too long, by field.</summary>
     public sealed record Invalid(IReadOnlyDictionary<string, string[]> Errors) : AdminSignInResult;
@@ -67,7 +67,7 @@ public sealed class AdminSignIn(
         await using var lease = await db.LeaseAsync(cancellationToken);
         var account = await lease.Context.AdminAccounts.AsNoTracking()
             .Where(a => a.Username == normalized)
-            .Select(a => new { a.PasswordHash, a.Role })
+            .Select(a => new { a.PasswordHash, a.Role, a.SecurityStamp })
             .FirstOrDefaultAsync(cancellationToken);
         // An unknown username still costs one hash verification (AdminPasswords), and both answers are the same.
         var verified = passwords.Verify(account?.PasswordHash, password!);
@@ -77,6 +77,6 @@ public sealed class AdminSignIn(
             return new AdminSignInResult.Refused();
         }
         AdminLog.LoginSucceeded(_logger, normalized, account.Role);
-        return new AdminSignInResult.SignedIn(normalized, account.Role);
+        return new AdminSignInResult.SignedIn(normalized, account.Role, account.SecurityStamp);
     }
 }

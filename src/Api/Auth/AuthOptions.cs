@@ -14,9 +14,18 @@ public sealed class AuthOptions
 
     /// <summary>
     /// HMAC-SHA256 key of the tokens, at least <see cref="MinSigningKeyBytes"/> bytes (UTF-8). Every node of a deployment must share it.
-    /// When empty, each process makes a random one (tokens then die with the process).
+    /// Always wins over <see cref="SigningKeyFile"/>. When both are empty, each process makes a
+    /// random one (tokens then die with the process).
     /// </summary>
     public string? SigningKey { get; set; }
+
+    /// <summary>
+    /// Where the key is kept when <see cref="SigningKey"/> is empty: read at start, or made once
+    /// (64 random bytes, owner-only) when missing, so that a restart signs nobody out. Nodes on one
+    /// machine that point at the same file share the key; a fleet of machines sets
+    /// <see cref="SigningKey"/> (or copies the file) on every node. Empty: no file, a key per process.
+    /// </summary>
+    public string? SigningKeyFile { get; set; }
 
     public TimeSpan TeacherTokenLifetime { get; set; } = TimeSpan.FromHours(10);
 

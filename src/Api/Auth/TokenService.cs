@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -9,7 +7,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace ExamConsole.Api.Auth;
 
 /// <summary>Issues the signed bearer tokens that every request is then checked against in memory.</summary>
-public sealed partial class TokenService
+public sealed class TokenService
 {
     public const string TeacherRole = "teacher";
     public const string ExamsClaim = "exams";
@@ -22,22 +20,16 @@ public sealed partial class TokenService
     {
         _options = options.Value;
         _time = time;
-        byte[] key;
-        if (string.IsNullOrEmpty(_options.SigningKey))
-        {
-            key = RandomNumberGenerator.GetBytes(AuthOptions.MinSigningKeyBytes);
-            LogEphemeralKey(logger);
-        }
-        else
-        {
-            // Its length is checked at start (AuthOptionsValidator).
-            key = Encoding.UTF8.GetBytes(_options.SigningKey);
-        }
-        SigningKey = new SymmetricSecurityKey(key);
+        var key = SigningKeyStore.Load(_options, logger);
+        KeySource = key.Source;
+        SigningKey = new SymmetricSecurityKey(key.Key);
         Credentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256);
     }
 
     public SymmetricSecurityKey SigningKey { get; }
+
+    /// <summary>Where <see cref="SigningKey"/> came from.</summary>
+    public SigningKeySource KeySource { get; }
 
     private SigningCredentials Credentials { get; }
 
@@ -84,9 +76,6 @@ public sealed partial class TokenService
         });
         return (token, expires);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Auth:SigningKey is not set: tokens are signed with a random key of this process and will not be accepted by other nodes or after a restart.")]
-    private static partial void LogEphemeralKey(ILogger logger);
 }
 
 /// <summary>The teacher behind a request, read from the token's claims.</summary>

@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Security.Claims;
 using ExamConsole.Api.Admin;
 using ExamConsole.Data.Admin;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
@@ -21,6 +23,9 @@ public static class ConsoleAuth
     public const string LoginPath = "/login";
     public const string LogoutPath = "/logout";
 
+    /// <summary>When the console session began, in Unix seconds like a token's <c>iat</c>.</summary>
+    public const string IssuedClaim = "issued";
+
     public static IHostApplicationBuilder AddConsoleAuth(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -35,6 +40,7 @@ public static class ConsoleAuth
                 options.LogoutPath = LogoutPath;
                 options.AccessDeniedPath = LoginPath;
                 options.SlidingExpiration = false;
+                options.Events.OnValidatePrincipal = ValidateSessionAsync;
             });
         // A console session lasts as long as an operator's token: one shift.
         services.AddOptions<CookieAuthenticationOptions>(Scheme)
@@ -45,6 +51,8 @@ public static class ConsoleAuth
                 .RequireAuthenticatedUser()
                 .RequireRole(AdminPolicies.OperatorRole, AdminPolicies.ViewerRole));
         services.AddCascadingAuthenticationState();
+        // After the AddRazorComponents default, so that the console's circuits use this one.
+        services.AddScoped<AuthenticationStateProvider, ConsoleSessionRevalidation>();
         services.AddSingleton<IConsoleSignIn, ConsoleSignIn>();
         return builder;
     }
@@ -84,12 +92,45 @@ public static class ConsoleAuth
             ? returnUrl
             : "/";
 
-    public static ClaimsPrincipal PrincipalFor(string username, string role) =>
+    public static ClaimsPrincipal PrincipalFor(string username, string role, string securityStamp, DateTimeOffset issuedAt) =>
         new(new ClaimsIdentity(
-            [new Claim(ClaimTypes.Name, username), new Claim(ClaimTypes.Role, role)],
+            [
+                new Claim(ClaimTypes.Name, username),
+                new Claim(ClaimTypes.Role, role),
+                new Claim(AdminPolicies.StampClaim, securityStamp),
+                new Claim(IssuedClaim, issuedAt.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), ClaimValueTypes.Integer64),
+            ],
             Scheme,
             ClaimTypes.Name,
             ClaimTypes.Role));
+
+    /// <summary>
+    /// Whether a console session still stands: its account exists with the stamp and the role it
+    /// signed in with (<see cref="SecurityStampCheck"/>, the same check as the operators' tokens).
+    /// </summary>
+    public static async Task<bool> SessionStandsAsync(ClaimsPrincipal principal, SecurityStampCheck check, CancellationToken cancellationToken)
+    {
+        if (principal.Identity?.Name is not { Length: > 0 } username || principal.FindFirstValue(ClaimTypes.Role) is not { } role)
+        {
+            return false;
+        }
+        var issuedAt = long.TryParse(principal.FindFirstValue(IssuedClaim), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : DateTimeOffset.MinValue;
+        var verdict = await check.CheckAsync(username, role, principal.FindFirstValue(AdminPolicies.StampClaim), issuedAt, cancellationToken);
+        return verdict is StampVerdict.Current or StampVerdict.Unverified;
+    }
+
+    /// <summary>On every request that brings the cookie: a session that no longer stands is dropped and the cookie deleted.</summary>
+    private static async Task ValidateSessionAsync(CookieValidatePrincipalContext context)
+    {
+        var check = context.HttpContext.RequestServices.GetRequiredService<SecurityStampCheck>();
+        if (context.Principal is null || !await SessionStandsAsync(context.Principal, check, context.HttpContext.RequestAborted))
+        {
+            context.RejectPrincipal();
+            await context.HttpContext.SignOutAsync(Scheme);
+        }
+    }
 }
 
 /// <summary>Checks an administrator's password and, when it matches, issues the console cookie.</summary>
@@ -98,15 +139,15 @@ public interface IConsoleSignIn
     Task<AdminSignInResult> SignInAsync(HttpContext? context, string? username, string? password, CancellationToken cancellationToken);
 }
 
-internal sealed class ConsoleSignIn(AdminSignIn signIn) : IConsoleSignIn
+internal sealed class ConsoleSignIn(AdminSignIn signIn, TimeProvider time) : IConsoleSignIn
 {
     public async Task<AdminSignInResult> SignInAsync(HttpContext? context, string? username, string? password, CancellationToken cancellationToken)
     {
         var result = await signIn.SignInAsync(username, password, cancellationToken);
-        if (result is AdminSignInResult.SignedIn(var name, var role))
+        if (result is AdminSignInResult.SignedIn(var name, var role, var stamp))
         {
             ArgumentNullException.ThrowIfNull(context);
-            await context.SignInAsync(ConsoleAuth.Scheme, ConsoleAuth.PrincipalFor(name, role));
+            await context.SignInAsync(ConsoleAuth.Scheme, ConsoleAuth.PrincipalFor(name, role, stamp, time.GetUtcNow()));
         }
         return result;
     }

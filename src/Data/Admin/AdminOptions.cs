@@ -25,6 +25,16 @@ public sealed class AdminOptions
     public int LoginAttemptsPerWindow { get; set; } = 5;
 
     public TimeSpan LoginWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How long a node trusts what it last read of an account's role and security stamp. A token or
+    /// cookie of an account that was deleted, demoted or given a new password stops working within
+    /// this time (plus one database read); zero reads the account on every request.
+    /// </summary>
+    public TimeSpan StampCacheDuration { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest <see cref="StampCacheDuration"/>: revocation is promised within 5 s.</summary>
+    public static readonly TimeSpan MaxStampCacheDuration = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>Refuses nonsense admin settings at start, naming the key and what it accepts.</summary>
@@ -46,6 +56,10 @@ public sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
         if (options.LoginWindow < TimeSpan.FromSeconds(1))
         {
             failures.Add($"Admin:LoginWindow must be at least 1 second (got {options.LoginWindow}).");
+        }
+        if (options.StampCacheDuration < TimeSpan.Zero || options.StampCacheDuration > AdminOptions.MaxStampCacheDuration)
+        {
+            failures.Add($"Admin:StampCacheDuration must be between 00:00:00 and {AdminOptions.MaxStampCacheDuration:c} (got {options.StampCacheDuration}): revoked sessions must end within 5 s.");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }

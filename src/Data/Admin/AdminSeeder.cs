@@ -1,5 +1,4 @@
 using ExamConsole.Data.Entities;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,10 +11,8 @@ namespace ExamConsole.Data.Admin;
 /// a production database needs its first operator too.
 /// </summary>
 public sealed partial class AdminSeeder(
-    ExamDb db,
-    AdminPasswords passwords,
+    AdminAccounts accounts,
     IOptions<AdminOptions> options,
-    TimeProvider time,
     ILogger<AdminSeeder> logger)
 {
     public const string AdminUsername = "admin";
@@ -26,10 +23,7 @@ public sealed partial class AdminSeeder(
         var o = options.Value;
         await EnsureAsync(AdminUsername, AdminRoles.Operator, o.InitialPassword, "Admin:InitialPassword", cancellationToken);
         await EnsureAsync(ViewerUsername, AdminRoles.Viewer, o.InitialViewerPassword, "Admin:InitialViewerPassword", cancellationToken);
-
-        await using var lease = await db.LeaseAsync(cancellationToken);
-        var context = lease.Context;
-        if (!await context.AdminAccounts.AnyAsync(a => a.Role == AdminRoles.Operator, cancellationToken))
+        if (!await accounts.AnyOperatorAsync(cancellationToken))
         {
             LogNoOperator(AdminOptions.MinPasswordLength);
         }
@@ -41,23 +35,13 @@ public sealed partial class AdminSeeder(
         {
             return;
         }
-        await using var lease = await db.LeaseAsync(cancellationToken);
-        var context = lease.Context;
-        if (await context.AdminAccounts.AnyAsync(a => a.Username == username, cancellationToken))
+        if (await accounts.ExistsAsync(username, cancellationToken))
         {
             LogKept(username, key);
             return;
         }
         // Several nodes may start at once against one database: the first insert wins, the others do nothing.
-        var hash = passwords.Hash(password);
-        var created = await context.Database.ExecuteSqlAsync(
-            $"""
-            INSERT INTO admin_accounts (username, password_hash, role, created_at)
-            VALUES ({username}, {hash}, {role}, {time.GetUtcNow()})
-            ON CONFLICT (username) DO NOTHING
-            """,
-            cancellationToken);
-        if (created == 1)
+        if (await accounts.CreateAsync(username, password, role, cancellationToken))
         {
             LogCreated(username, role, key);
         }

@@ -44,7 +44,7 @@ public sealed class LoginTests : ConsoleTest
     [Fact]
     public async Task Login_Succeeding_GoesBackToThePageAsked()
     {
-        SignIn.Result = new AdminSignInResult.SignedIn("olga", AdminPolicies.OperatorRole);
+        SignIn.Result = new AdminSignInResult.SignedIn("olga", AdminPolicies.OperatorRole, "stamp-of-olga");
 
         await SubmitAsync("olga", "right", returnUrl: "/controls");
 
@@ -54,7 +54,7 @@ public sealed class LoginTests : ConsoleTest
     [Fact]
     public async Task Login_Succeeding_NeverLeavesTheSite()
     {
-        SignIn.Result = new AdminSignInResult.SignedIn("olga", AdminPolicies.OperatorRole);
+        SignIn.Result = new AdminSignInResult.SignedIn("olga", AdminPolicies.OperatorRole, "stamp-of-olga");
 
         await SubmitAsync("olga", "right", returnUrl: "//evil.example/steal");
 
