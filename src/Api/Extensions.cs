@@ -56,7 +56,13 @@ public static class Extensions
         services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
         services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.SectionName).ValidateOnStart();
         services.AddAdmissionGate();
-        services.AddSingleton<DatabaseResilience>();
+        services.AddSingleton(sp =>
+        {
+            var resilience = ActivatorUtilities.CreateInstance<DatabaseResilience>(sp);
+            // Submit:ForceFallback is where the switch's position at start has always been configured.
+            resilience.ForceFallback = sp.GetRequiredService<IOptions<SubmitOptions>>().Value.ForceFallback;
+            return resilience;
+        });
         services.AddSingleton<SubmissionMeters>();
         services.AddSingleton<SubmissionWriter>();
         services.AddSingleton<SubmissionBatcher>();

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Exams;
 using ExamConsole.Api.Infrastructure;
+using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
 using ExamConsole.Api.Submissions.Spool;
 using Microsoft.AspNetCore.Builder;
@@ -123,7 +124,7 @@ public static class AttemptsApi
         {
             found = await attempts.GetStatusAsync(attemptId, cancellationToken);
         }
-        catch (Exception ex) when (queued is not null && SubmissionService.IsDegradation(ex))
+        catch (Exception ex) when (queued is not null && DatabaseResilience.IsDegradation(ex))
         {
             // The database is away but this node holds the submission: say so without it.
             if (queued.TeacherId != teacher.TeacherId)

@@ -16,7 +16,6 @@ public sealed partial class SpoolReplayer(
     SubmissionSpool spool,
     SubmissionWriter writer,
     DatabaseResilience resilience,
-    SubmissionService submissions,
     SubmissionMeters meters,
     IOptions<SpoolOptions> options,
     TimeProvider time,
@@ -29,7 +28,7 @@ public sealed partial class SpoolReplayer(
         using var timer = new PeriodicTimer(options.Value.ReplayInterval, time);
         do
         {
-            if (spool.Depth == 0 || submissions.ForceFallback || resilience.State == DatabaseResilience.Isolated)
+            if (spool.Depth == 0 || resilience.SpoolOnly)
             {
                 continue;
             }
@@ -37,7 +36,7 @@ public sealed partial class SpoolReplayer(
             {
                 await DrainAsync(stoppingToken);
             }
-            catch (Exception ex) when (SubmissionService.IsDegradation(ex))
+            catch (Exception ex) when (DatabaseResilience.IsDegradation(ex))
             {
                 // Still degraded; the next turn tries again (the circuit breaker paces the tries).
             }

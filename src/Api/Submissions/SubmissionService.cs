@@ -4,8 +4,6 @@ using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions.Spool;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace ExamConsole.Api.Submissions;
 
@@ -38,19 +36,9 @@ public sealed partial class SubmissionService(
     DatabaseResilience resilience,
     SubmissionMeters meters,
     IOptions<ExamApiOptions> apiOptions,
-    IOptions<SubmitOptions> submitOptions,
     TimeProvider time,
     ILogger<SubmissionService> logger)
 {
-    private volatile bool _forceFallback = submitOptions.Value.ForceFallback;
-
-    /// <summary>While on, every new submission goes to the spool without trying PostgreSQL (an operator's switch).</summary>
-    public bool ForceFallback
-    {
-        get => _forceFallback;
-        set => _forceFallback = value;
-    }
-
     public async Task<SubmitDecision> SubmitAsync(int teacherId, long attemptId, Guid submissionId, IReadOnlyList<AnswerItem?> items, CancellationToken cancellationToken)
     {
         if (spool.TryGetPending(attemptId, out var spooled))
@@ -60,7 +48,7 @@ public sealed partial class SubmissionService(
                 : new SubmitDecision(SubmitStatus.Conflict, Detail: "This attempt was already submitted with another submissionId.");
         }
 
-        var degraded = ForceFallback || resilience.State == DatabaseResilience.Isolated;
+        var degraded = resilience.SpoolOnly;
         var now = time.GetUtcNow();
         // Owner, exam and deadline never change once an attempt exists, so the copy this node keeps (from the
         // start, or an earlier read) is enough to check a live submit: the batch's SQL checks ownership and the
@@ -78,7 +66,7 @@ public sealed partial class SubmissionService(
                     return new SubmitDecision(SubmitStatus.NotFound, Detail: $"There is no attempt {attemptId}.");
                 }
             }
-            catch (Exception ex) when (IsDegradation(ex))
+            catch (Exception ex) when (DatabaseResilience.IsDegradation(ex))
             {
                 // The node's copy, if it has one, is still in attempt.
                 degraded = true;
@@ -110,7 +98,7 @@ public sealed partial class SubmissionService(
                 {
                     paper = await papers.GetAsync(attempt.ExamId, cancellationToken);
                 }
-                catch (Exception ex) when (IsDegradation(ex))
+                catch (Exception ex) when (DatabaseResilience.IsDegradation(ex))
                 {
                     degraded = true;
                 }
@@ -155,7 +143,7 @@ public sealed partial class SubmissionService(
                         return new SubmitDecision(SubmitStatus.NotFound, Detail: $"There is no attempt {attemptId} of yours.");
                 }
             }
-            catch (Exception ex) when (IsDegradation(ex))
+            catch (Exception ex) when (DatabaseResilience.IsDegradation(ex))
             {
                 LogFallingBack(attemptId, ex.GetType().Name, ex.Message);
             }
@@ -197,10 +185,6 @@ public sealed partial class SubmissionService(
         }
         return answers;
     }
-
-    /// <summary>What sends a submission to the spool rather than failing it.</summary>
-    public static bool IsDegradation(Exception ex) =>
-        ex is BrokenCircuitException or TimeoutRejectedException || DatabaseResilience.IsDatabaseFailure(ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Submission of attempt {AttemptId} goes to the spool: {ExceptionType}: {Message}")]
     private partial void LogFallingBack(long attemptId, string exceptionType, string message);
