@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using ExamConsole.Api;
 using ExamConsole.Api.Submissions;
+using ExamConsole.Data.Stores;
 using ExamConsole.Data;
 using ExamConsole.Data.Local;
 using Microsoft.Extensions.Configuration;
@@ -111,7 +112,7 @@ public static class GroupCommitLoad
                 }
                 var started = Stopwatch.GetTimestamp();
                 var result = await batcher.SubmitAsync(
-                    new SubmissionRequest(Guid.NewGuid(), next.Attempt, next.Teacher, Guid.CreateVersion7(), DateTimeOffset.UtcNow, questions, options),
+                    new AcceptedSubmission(Guid.NewGuid(), next.Attempt, next.Teacher, Guid.CreateVersion7(), DateTimeOffset.UtcNow, questions, options),
                     CancellationToken.None);
                 if (result.Outcome != WriteOutcome.Recorded)
                 {

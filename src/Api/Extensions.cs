@@ -43,10 +43,9 @@ public static class Extensions
             var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
             return new LoginThrottle(auth.LoginAttemptsPerWindow, auth.LoginWindow);
         });
-        services.AddSingleton<TeacherPasswords>();
         services.AddSingleton<ExamCatalog>();
         services.AddSingleton<PaperCache>();
-        services.AddSingleton<AttemptStore>();
+        services.AddSingleton<AttemptService>();
         services.AddSingleton<AttemptCache>();
 
         services.AddSingleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>();
@@ -64,7 +63,6 @@ public static class Extensions
             return resilience;
         });
         services.AddSingleton<SubmissionMeters>();
-        services.AddSingleton<SubmissionWriter>();
         services.AddSingleton<SubmissionBatcher>();
         services.AddSingleton<SubmissionSpool>();
         services.AddSingleton<SubmissionService>();

@@ -5,6 +5,7 @@ using ExamConsole.Api.Infrastructure;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
 using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Data.Stores;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -28,7 +29,7 @@ public static class AttemptsApi
         long attemptId,
         AnswersRequest request,
         ClaimsPrincipal user,
-        AttemptStore attempts,
+        AttemptService attempts,
         PaperCache papers,
         SubmissionSpool spool,
         IOptions<ExamApiOptions> options,
@@ -112,7 +113,7 @@ public static class AttemptsApi
     public static async Task<Results<Ok<AttemptStatusResponse>, ProblemHttpResult>> GetAsync(
         long attemptId,
         ClaimsPrincipal user,
-        AttemptStore attempts,
+        AttemptService attempts,
         AttemptCache cache,
         SubmissionSpool spool,
         CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Data.Stores;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace ExamConsole.Api.Submissions;
 /// </summary>
 public sealed partial class SpoolReplayer(
     SubmissionSpool spool,
-    SubmissionWriter writer,
+    SubmissionStore store,
     DatabaseResilience resilience,
     SubmissionMeters meters,
     IOptions<SpoolOptions> options,
@@ -57,10 +58,11 @@ public sealed partial class SpoolReplayer(
             var total = 0;
             while (spool.Pending(options.Value.ReplayBatch) is { Count: > 0 } batch)
             {
-                var requests = batch.Select(s => new SubmissionRequest(s.SubmissionId, s.AttemptId, s.TeacherId, s.ReceiptId, s.AcceptedAt, s.QuestionIds, s.OptionIds)).ToList();
+                var requests = batch.Select(s => new AcceptedSubmission(s.SubmissionId, s.AttemptId, s.TeacherId, s.ReceiptId, s.AcceptedAt, s.QuestionIds, s.OptionIds)).ToList();
                 var results = await resilience.Idempotent.ExecuteAsync(
-                    static async (state, ct) => await state.writer.WriteAsync(state.requests, checkDeadline: false, ct),
-                    (writer, requests),
+                    // No deadline on replay: a submission acknowledged with 202 is recorded whenever it arrives.
+                    static async (state, ct) => await state.store.WriteAsync(state.requests, grace: null, ct),
+                    (store, requests),
                     cancellationToken);
                 for (var i = 0; i < results.Length; i++)
                 {

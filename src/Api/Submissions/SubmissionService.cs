@@ -2,6 +2,7 @@ using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Exams;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Data.Stores;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -28,7 +29,7 @@ public sealed record SubmitDecision(SubmitStatus Status, Guid? ReceiptId = null,
 /// A submission that got 200 or 202 is never lost.
 /// </summary>
 public sealed partial class SubmissionService(
-    AttemptStore attempts,
+    AttemptService attempts,
     AttemptCache cache,
     PaperCache papers,
     SubmissionBatcher batcher,
@@ -111,7 +112,7 @@ public sealed partial class SubmissionService(
             return invalid;
         }
 
-        var request = new SubmissionRequest(
+        var request = new AcceptedSubmission(
             submissionId,
             attemptId,
             teacherId,
