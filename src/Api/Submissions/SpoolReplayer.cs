@@ -58,11 +58,10 @@ public sealed partial class SpoolReplayer(
             var total = 0;
             while (spool.Pending(options.Value.ReplayBatch) is { Count: > 0 } batch)
             {
-                var requests = batch.Select(s => new AcceptedSubmission(s.SubmissionId, s.AttemptId, s.TeacherId, s.ReceiptId, s.AcceptedAt, s.QuestionIds, s.OptionIds)).ToList();
                 var results = await resilience.Idempotent.ExecuteAsync(
                     // No deadline on replay: a submission acknowledged with 202 is recorded whenever it arrives.
-                    static async (state, ct) => await state.store.WriteAsync(state.requests, grace: null, ct),
-                    (store, requests),
+                    static async (state, ct) => await state.store.WriteAsync(state.batch, grace: null, ct),
+                    (store, batch),
                     cancellationToken);
                 for (var i = 0; i < results.Length; i++)
                 {

@@ -112,7 +112,7 @@ public sealed partial class SubmissionService(
             return invalid;
         }
 
-        var request = new AcceptedSubmission(
+        var submission = new AcceptedSubmission(
             submissionId,
             attemptId,
             teacherId,
@@ -125,7 +125,7 @@ public sealed partial class SubmissionService(
         {
             try
             {
-                var result = await batcher.SubmitAsync(request, cancellationToken);
+                var result = await batcher.SubmitAsync(submission, cancellationToken);
                 switch (result.Outcome)
                 {
                     case WriteOutcome.Recorded:
@@ -150,10 +150,8 @@ public sealed partial class SubmissionService(
             }
         }
 
-        await spool.AppendAsync(
-            new SpooledSubmission(request.SubmissionId, attemptId, teacherId, request.ReceiptId, now, request.QuestionIds, request.OptionIds),
-            cancellationToken);
-        return new SubmitDecision(SubmitStatus.Queued, request.ReceiptId);
+        await spool.AppendAsync(submission, cancellationToken);
+        return new SubmitDecision(SubmitStatus.Queued, submission.ReceiptId);
     }
 
     private bool IsLate(AttemptRow attempt, DateTimeOffset now) => now > attempt.Deadline + apiOptions.Value.SubmitGrace;
