@@ -1,6 +1,6 @@
 using ExamConsole.Api;
+using ExamConsole.Console.Hosting;
 using ExamConsole.Data;
-using ExamConsole.Data.Local;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

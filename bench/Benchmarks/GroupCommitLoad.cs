@@ -2,8 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using ExamConsole.Api;
 using ExamConsole.Api.Submissions;
+using ExamConsole.Console.Hosting;
 using ExamConsole.Data;
-using ExamConsole.Data.Local;
+using ExamConsole.Data.Stores;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -34,7 +35,7 @@ public static class GroupCommitLoad
         });
         try
         {
-            Console.WriteLine($"machine: {Environment.ProcessorCount} cores; callers {callers}; {seconds} s per run; fsync on");
+            System.Console.WriteLine($"machine: {Environment.ProcessorCount} cores; callers {callers}; {seconds} s per run; fsync on");
             foreach (var groupCommit in new[] { true, false })
             {
                 await RunOnceAsync(postgres, groupCommit, callers, TimeSpan.FromSeconds(seconds));
@@ -111,7 +112,7 @@ public static class GroupCommitLoad
                 }
                 var started = Stopwatch.GetTimestamp();
                 var result = await batcher.SubmitAsync(
-                    new SubmissionRequest(Guid.NewGuid(), next.Attempt, next.Teacher, Guid.CreateVersion7(), DateTimeOffset.UtcNow, questions, options),
+                    new AcceptedSubmission(Guid.NewGuid(), next.Attempt, next.Teacher, Guid.CreateVersion7(), DateTimeOffset.UtcNow, questions, options),
                     CancellationToken.None);
                 if (result.Outcome != WriteOutcome.Recorded)
                 {
@@ -124,7 +125,7 @@ public static class GroupCommitLoad
         var elapsed = stop.Elapsed.TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         double At(double q) => all[Math.Clamp((int)Math.Ceiling(q * all.Length) - 1, 0, all.Length - 1)];
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        System.Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"group commit {(groupCommit ? "on " : "off")}: {all.Length} submissions in {elapsed:F1} s = {all.Length / elapsed:F0}/s; latency ms p50 {At(0.50):F2} p95 {At(0.95):F2} p99 {At(0.99):F2} max {all[^1]:F2}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}"));
         await host.StopAsync();
     }

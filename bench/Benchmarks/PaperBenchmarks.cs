@@ -46,7 +46,7 @@ public class PaperBenchmarks
         {
             throw new InvalidOperationException("The seeded paper does not have 100 questions.");
         }
-        Console.WriteLine($"// paper of {_response.Questions.Count} questions: {paper.Utf8Json.Length} bytes of JSON");
+        System.Console.WriteLine($"// paper of {_response.Questions.Count} questions: {paper.Utf8Json.Length} bytes of JSON");
     }
 
     [GlobalCleanup]

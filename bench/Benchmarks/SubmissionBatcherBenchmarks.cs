@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using ExamConsole.Api.Submissions;
+using ExamConsole.Data.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
@@ -28,7 +29,7 @@ public class SubmissionBatcherBenchmarks
 
     private BenchHost? _host;
     private SubmissionBatcher? _batcher;
-    private SubmissionRequest[] _requests = [];
+    private AcceptedSubmission[] _requests = [];
     private int _next = -1;
 
     /// <summary>On: the shipped group commit. Off: every submission its own transaction.</summary>
@@ -84,14 +85,14 @@ public class SubmissionBatcherBenchmarks
         }
     }
 
-    private SubmissionRequest NextRequest()
+    private AcceptedSubmission NextRequest()
     {
         var i = Interlocked.Increment(ref _next);
         return i < _requests.Length ? _requests[i] : throw new InvalidOperationException($"All {Attempts} prepared attempts are used: raise Attempts or lower the invocation count.");
     }
 
     /// <summary>One attempt per (teacher, exam) of the demo data, and a submission for each with an answer to every question.</summary>
-    private static async Task<SubmissionRequest[]> PrepareAsync(string connectionString)
+    private static async Task<AcceptedSubmission[]> PrepareAsync(string connectionString)
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
@@ -109,7 +110,7 @@ public class SubmissionBatcherBenchmarks
                 list.Add((reader.GetInt32(1), reader.GetInt32(2)));
             }
         }
-        var requests = new List<SubmissionRequest>(Attempts);
+        var requests = new List<AcceptedSubmission>(Attempts);
         var now = DateTimeOffset.UtcNow;
         await using (var insert = new NpgsqlCommand(
             """
@@ -124,7 +125,7 @@ public class SubmissionBatcherBenchmarks
             while (await reader.ReadAsync())
             {
                 var answers = questions[reader.GetInt32(2)];
-                requests.Add(new SubmissionRequest(
+                requests.Add(new AcceptedSubmission(
                     Guid.NewGuid(), reader.GetInt64(0), reader.GetInt32(1), Guid.CreateVersion7(now), now,
                     answers.Select(a => a.Question).ToArray(), answers.Select(a => a.Option).ToArray()));
             }

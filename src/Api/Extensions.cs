@@ -43,10 +43,9 @@ public static class Extensions
             var auth = sp.GetRequiredService<IOptions<AuthOptions>>().Value;
             return new LoginThrottle(auth.LoginAttemptsPerWindow, auth.LoginWindow);
         });
-        services.AddSingleton<TeacherPasswords>();
         services.AddSingleton<ExamCatalog>();
         services.AddSingleton<PaperCache>();
-        services.AddSingleton<AttemptStore>();
+        services.AddSingleton<AttemptService>();
         services.AddSingleton<AttemptCache>();
 
         services.AddSingleton<IValidateOptions<ResilienceOptions>, ResilienceOptionsValidator>();
@@ -56,9 +55,14 @@ public static class Extensions
         services.AddSingleton<IValidateOptions<SpoolOptions>, SpoolOptionsValidator>();
         services.AddOptions<SpoolOptions>().BindConfiguration(SpoolOptions.SectionName).ValidateOnStart();
         services.AddAdmissionGate();
-        services.AddSingleton<DatabaseResilience>();
+        services.AddSingleton(sp =>
+        {
+            var resilience = ActivatorUtilities.CreateInstance<DatabaseResilience>(sp);
+            // Submit:ForceFallback is where the switch's position at start has always been configured.
+            resilience.ForceFallback = sp.GetRequiredService<IOptions<SubmitOptions>>().Value.ForceFallback;
+            return resilience;
+        });
         services.AddSingleton<SubmissionMeters>();
-        services.AddSingleton<SubmissionWriter>();
         services.AddSingleton<SubmissionBatcher>();
         services.AddSingleton<SubmissionSpool>();
         services.AddSingleton<SubmissionService>();

@@ -2,6 +2,7 @@ using ExamConsole.Data.Admin;
 using ExamConsole.Data.Maintenance;
 using ExamConsole.Data.Pool;
 using ExamConsole.Data.Seeding;
+using ExamConsole.Data.Stores;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,6 +53,10 @@ public static class Extensions
         services.AddSingleton<IPoolEngine>(sp => sp.GetRequiredService<PoolEngine>());
         services.AddHostedService<PoolEngineService>();
         services.AddSingleton<ExamDb>();
+        services.AddSingleton<AttemptStore>();
+        services.AddSingleton<SubmissionStore>();
+        services.AddSingleton<TeacherStore>();
+        services.AddSingleton<TeacherPasswords>();
         services.AddSingleton<MaintenanceDatabase>();
         services.AddSingleton<DemoSeeder>();
         services.AddSingleton<AdminPasswords>();

@@ -120,5 +120,44 @@ public sealed class DatabaseResilienceTests : IDisposable
         Assert.Equal([(DatabaseResilience.Isolated, "alice"), (DatabaseResilience.Closed, "alice")], changes);
     }
 
+    [Fact]
+    public async Task SpoolOnly_ForcedFallbackOrIsolatedCircuit_IsOnAndOtherwiseOff()
+    {
+        var resilience = Create();
+        Assert.False(resilience.SpoolOnly);
+
+        resilience.ForceFallback = true;
+        Assert.True(resilience.SpoolOnly);
+        resilience.ForceFallback = false;
+        Assert.False(resilience.SpoolOnly);
+
+        await resilience.OpenAsync("alice");
+        Assert.True(resilience.SpoolOnly);
+        await resilience.CloseAsync("alice");
+        Assert.False(resilience.SpoolOnly);
+    }
+
+    [Fact]
+    public void IsDegradation_DatabaseAwayOrCircuitOpen_IsTrueAndAConstraintIsNot()
+    {
+        Assert.True(DatabaseResilience.IsDegradation(NetworkError()));
+        Assert.True(DatabaseResilience.IsDegradation(new BrokenCircuitException()));
+        Assert.True(DatabaseResilience.IsDegradation(new Polly.Timeout.TimeoutRejectedException()));
+        Assert.True(DatabaseResilience.IsDegradation(new PoolExhaustedException("exhausted")));
+        Assert.False(DatabaseResilience.IsDegradation(new PostgresException("duplicate", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation)));
+        Assert.False(DatabaseResilience.IsDegradation(new InvalidOperationException("bug")));
+    }
+
+    [Fact]
+    public void IsUnavailable_PoolTimeoutWrappedInInvalidOperation_IsTrueUnlikeADegradation()
+    {
+        var wrapped = new InvalidOperationException("The connection pool has been exhausted", new TimeoutException());
+
+        Assert.True(DatabaseResilience.IsUnavailable(wrapped));
+        Assert.False(DatabaseResilience.IsDegradation(wrapped));
+        Assert.True(DatabaseResilience.IsUnavailable(new BrokenCircuitException()));
+        Assert.False(DatabaseResilience.IsUnavailable(new InvalidOperationException("bug")));
+    }
+
     public void Dispose() => _services.Dispose();
 }

@@ -4,8 +4,8 @@ using ExamConsole.Api.Exams;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
 using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Console.Hosting;
 using ExamConsole.Console.Model;
-using ExamConsole.Data.Local;
 using ExamConsole.Data.Seeding;
 using Microsoft.Extensions.Options;
 

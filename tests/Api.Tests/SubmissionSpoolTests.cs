@@ -1,5 +1,6 @@
 using ExamConsole.Api.Submissions;
 using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Data.Stores;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -19,7 +20,7 @@ public sealed class SubmissionSpoolTests : IDisposable
         new SubmissionMeters(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
         NullLogger<SubmissionSpool>.Instance);
 
-    private static SpooledSubmission Submission(long attemptId) =>
+    private static AcceptedSubmission Submission(long attemptId) =>
         new(Guid.NewGuid(), attemptId, 7, Guid.NewGuid(), DateTimeOffset.UtcNow, [1, 2], [3, 4]);
 
     [Fact]
@@ -59,6 +60,65 @@ public sealed class SubmissionSpoolTests : IDisposable
 
         Assert.Equal(1, reopened.Depth);
         Assert.True(new FileInfo(reopened.FilePath).Length > 0);
+    }
+
+    // A submission and an acknowledgement as the spool wrote them before the spool and the store shared
+    // one record type (SpooledSubmission): nodes upgraded with a full spool must still replay it.
+    private const string WrittenSubmission =
+        """{"Submission":{"SubmissionId":"0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b","AttemptId":41,"TeacherId":7,"ReceiptId":"0193a1b2-c3d4-7e5f-8a9b-ffffffffffff","AcceptedAt":"2026-12-01T09:30:15.25+00:00","QuestionIds":[11,12],"OptionIds":[31,42]},"Replayed":null}""";
+
+    private const string WrittenAcknowledgement = """{"Submission":null,"Replayed":"0193a1b2-c3d4-7e5f-8a9b-000000000002"}""";
+
+    private static byte[] Framed(string json)
+    {
+        var payload = System.Text.Encoding.UTF8.GetBytes(json);
+        var bytes = new byte[SpoolFile.HeaderSize + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes, (uint)payload.Length);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(4), System.IO.Hashing.Crc32.HashToUInt32(payload));
+        payload.CopyTo(bytes, SpoolFile.HeaderSize);
+        return bytes;
+    }
+
+    [Fact]
+    public async Task Reopened_OnAFileWrittenByTheEarlierRecordType_RecoversEveryFieldForReplay()
+    {
+        Directory.CreateDirectory(_directory);
+        var pendingAcknowledged = WrittenSubmission
+            .Replace("0c1d2e3f4a5b", "000000000002", StringComparison.Ordinal)
+            .Replace("\"AttemptId\":41", "\"AttemptId\":42", StringComparison.Ordinal);
+        await File.WriteAllBytesAsync(
+            Path.Combine(_directory, SubmissionSpool.FileName),
+            [.. Framed(WrittenSubmission), .. Framed(pendingAcknowledged), .. Framed(WrittenAcknowledgement)]);
+
+        await using var spool = Open();
+
+        Assert.Equal(1, spool.Depth);
+        Assert.False(spool.TryGetPending(42, out _));
+        var recovered = Assert.Single(spool.Pending(10));
+        Assert.Equal(Guid.Parse("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"), recovered.SubmissionId);
+        Assert.Equal(41, recovered.AttemptId);
+        Assert.Equal(7, recovered.TeacherId);
+        Assert.Equal(Guid.Parse("0193a1b2-c3d4-7e5f-8a9b-ffffffffffff"), recovered.ReceiptId);
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 9, 30, 15, 250, TimeSpan.Zero), recovered.AcceptedAt);
+        Assert.Equal([11, 12], recovered.QuestionIds);
+        Assert.Equal([31, 42], recovered.OptionIds);
+        Assert.Empty(Directory.GetFiles(_directory, SubmissionSpool.FileName + ".torn-*"));
+    }
+
+    [Fact]
+    public void Encode_TheSubmissionRecord_WritesTheSameBytesAsTheEarlierRecordType()
+    {
+        var submission = new AcceptedSubmission(
+            Guid.Parse("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"),
+            41,
+            7,
+            Guid.Parse("0193a1b2-c3d4-7e5f-8a9b-ffffffffffff"),
+            new DateTimeOffset(2026, 12, 1, 9, 30, 15, 250, TimeSpan.Zero),
+            [11, 12],
+            [31, 42]);
+
+        Assert.Equal(Framed(WrittenSubmission), SpoolFile.Encode(new SpoolRecord(submission, null)));
+        Assert.Equal(Framed(WrittenAcknowledgement), SpoolFile.Encode(new SpoolRecord(null, Guid.Parse("0193a1b2-c3d4-7e5f-8a9b-000000000002"))));
     }
 
     public void Dispose()

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
 using ExamConsole.Api.Submissions.Spool;
 using ExamConsole.Api.Tests.Support;
@@ -138,14 +139,14 @@ public sealed class SubmitTests(ApiFixture fixture)
     [Fact]
     public async Task Submit_RepeatedWhileTheDatabaseIsAway_AnswersTheRecordedReceipt()
     {
-        var submissions = fixture.Factory.Services.GetRequiredService<SubmissionService>();
+        var resilience = fixture.Factory.Services.GetRequiredService<DatabaseResilience>();
         var attempt = await fixture.ActiveAttemptAsync();
         var submissionId = Guid.NewGuid();
         var first = await attempt.Client.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId, answers = new[] { attempt.Answer(0, 1) } });
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
         var receipt = (await first.Content.ReadFromJsonAsync<SubmitBody>())!.ReceiptId;
 
-        submissions.ForceFallback = true;
+        resilience.ForceFallback = true;
         HttpResponseMessage again;
         try
         {
@@ -153,7 +154,7 @@ public sealed class SubmitTests(ApiFixture fixture)
         }
         finally
         {
-            submissions.ForceFallback = false;
+            resilience.ForceFallback = false;
         }
 
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
@@ -164,11 +165,11 @@ public sealed class SubmitTests(ApiFixture fixture)
     [Fact]
     public async Task Submit_QueuedInTime_IsRecordedWhenReplayedAfterTheDeadline()
     {
-        var submissions = fixture.Factory.Services.GetRequiredService<SubmissionService>();
+        var resilience = fixture.Factory.Services.GetRequiredService<DatabaseResilience>();
         var spool = fixture.Factory.Services.GetRequiredService<SubmissionSpool>();
         var attempt = await fixture.ActiveAttemptAsync();
         var submissionId = Guid.NewGuid();
-        submissions.ForceFallback = true;
+        resilience.ForceFallback = true;
         try
         {
             var queued = await attempt.Client.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId, answers = new[] { attempt.Answer(1, 1) } });
@@ -178,7 +179,7 @@ public sealed class SubmitTests(ApiFixture fixture)
         }
         finally
         {
-            submissions.ForceFallback = false;
+            resilience.ForceFallback = false;
         }
 
         await Eventually.TrueAsync(() => !spool.TryGetPending(attempt.Id, out _), "the replay", TimeSpan.FromSeconds(20));

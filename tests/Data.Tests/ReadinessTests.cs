@@ -1,7 +1,8 @@
+using ExamConsole.Api.Infrastructure;
 using ExamConsole.Data.Pool;
 using ExamConsole.Data.Telemetry;
 using ExamConsole.Data.Telemetry.Readiness;
-using ExamConsole.Data.Tests.Fakes;
+using ExamConsole.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using ExamConsole.Api.Submissions;
+using ExamConsole.Api.Resilience;
 using ExamConsole.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
@@ -47,7 +47,7 @@ public sealed class QuickModeTests(QuickHostFixture fixture, ITestOutputHelper o
     public async Task Run_WhileSubmissionsAreQueued_CountsThemAcknowledgedAndFindsThemOnceReplayed()
     {
         const int teachers = 40;
-        var submissions = fixture.Host.Services.GetRequiredService<SubmissionService>();
+        var resilience = fixture.Host.Services.GetRequiredService<DatabaseResilience>();
         // Teachers after the quick run's 500, so that every attempt is fresh.
         var options = ExamDayOptions.Quick(fixture.BaseUrl) with
         {
@@ -57,7 +57,7 @@ public sealed class QuickModeTests(QuickHostFixture fixture, ITestOutputHelper o
         };
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(90));
         var run = new ExamDayRun(options);
-        submissions.ForceFallback = true;
+        resilience.ForceFallback = true;
         Task<ExamDayReport> running;
         try
         {
@@ -67,7 +67,7 @@ public sealed class QuickModeTests(QuickHostFixture fixture, ITestOutputHelper o
         }
         finally
         {
-            submissions.ForceFallback = false;
+            resilience.ForceFallback = false;
         }
         var report = await running;
         output.WriteLine(report.ToText());

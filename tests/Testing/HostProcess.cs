@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using ExamConsole.Data.Local;
+using ExamConsole.Console.Hosting;
 
 namespace ExamConsole.Testing;
 

@@ -1,4 +1,5 @@
-using ExamConsole.Data.Local;
+using ExamConsole.Console.Hosting;
+
 
 namespace ExamConsole.Testing;
 

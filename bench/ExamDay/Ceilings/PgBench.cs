@@ -10,7 +10,7 @@ namespace ExamConsole.ExamDay.Ceilings;
 
 /// <summary>
 /// The database ceiling of the submit path: pgbench, C code with one connection per client, running
-/// one transaction per submission with the statements the host's SubmissionWriter runs for a batch
+/// one transaction per submission with the statements the host's SubmissionStore runs for a batch
 /// of one (the submission row with its answers as jsonb, joined to the attempt for ownership; the
 /// answers upserted, each checked against the attempt's paper). What pgbench does not pay: HTTP,
 /// JSON, authentication, the pool, the durable spool. What it does pay that the host does not: one

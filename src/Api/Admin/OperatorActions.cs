@@ -24,7 +24,6 @@ public sealed class OperatorActions
     private readonly PoolEngine _engine;
     private readonly AdmissionController _admission;
     private readonly DatabaseResilience _resilience;
-    private readonly SubmissionService _submissions;
     private readonly SubmissionSpool _spool;
     private readonly SpoolReplayer _replayer;
     private readonly AuditLog _audit;
@@ -36,7 +35,6 @@ public sealed class OperatorActions
         PoolEngine engine,
         AdmissionController admission,
         DatabaseResilience resilience,
-        SubmissionService submissions,
         SubmissionSpool spool,
         SpoolReplayer replayer,
         AuditLog audit,
@@ -48,7 +46,6 @@ public sealed class OperatorActions
         _engine = engine;
         _admission = admission;
         _resilience = resilience;
-        _submissions = submissions;
         _spool = spool;
         _replayer = replayer;
         _audit = audit;
@@ -67,7 +64,7 @@ public sealed class OperatorActions
 
     public AdmissionState Throttle() => _admission.State();
 
-    public CircuitStatus Circuit() => new(_resilience.State, _spool.Depth, _spool.OldestAcceptedAt, _submissions.ForceFallback);
+    public CircuitStatus Circuit() => new(_resilience.State, _spool.Depth, _spool.OldestAcceptedAt, _resilience.ForceFallback);
 
     public async Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken)
     {
@@ -113,8 +110,8 @@ public sealed class OperatorActions
 
     public async Task<CircuitStatus> SetForceFallbackAsync(string actor, bool on)
     {
-        var before = _submissions.ForceFallback;
-        _submissions.ForceFallback = on;
+        var before = _resilience.ForceFallback;
+        _resilience.ForceFallback = on;
         await AdminChanges.RecordAsync(_audit, _logger, actor, "fallback.force", new { forceFallback = before }, new { forceFallback = on });
         return Circuit();
     }

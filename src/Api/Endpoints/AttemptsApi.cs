@@ -2,8 +2,10 @@ using System.Security.Claims;
 using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Exams;
 using ExamConsole.Api.Infrastructure;
+using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
 using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Data.Stores;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -27,7 +29,7 @@ public static class AttemptsApi
         long attemptId,
         AnswersRequest request,
         ClaimsPrincipal user,
-        AttemptStore attempts,
+        AttemptService attempts,
         PaperCache papers,
         SubmissionSpool spool,
         IOptions<ExamApiOptions> options,
@@ -111,7 +113,7 @@ public static class AttemptsApi
     public static async Task<Results<Ok<AttemptStatusResponse>, ProblemHttpResult>> GetAsync(
         long attemptId,
         ClaimsPrincipal user,
-        AttemptStore attempts,
+        AttemptService attempts,
         AttemptCache cache,
         SubmissionSpool spool,
         CancellationToken cancellationToken)
@@ -123,7 +125,7 @@ public static class AttemptsApi
         {
             found = await attempts.GetStatusAsync(attemptId, cancellationToken);
         }
-        catch (Exception ex) when (queued is not null && SubmissionService.IsDegradation(ex))
+        catch (Exception ex) when (queued is not null && DatabaseResilience.IsDegradation(ex))
         {
             // The database is away but this node holds the submission: say so without it.
             if (queued.TeacherId != teacher.TeacherId)

@@ -48,7 +48,7 @@ public static class ExamsApi
         int examId,
         ClaimsPrincipal user,
         ExamCatalog catalog,
-        AttemptStore attempts,
+        AttemptService attempts,
         TimeProvider time,
         CancellationToken cancellationToken)
     {

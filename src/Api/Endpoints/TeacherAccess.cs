@@ -3,7 +3,7 @@ using ExamConsole.Api.Auth;
 using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Exams;
 using ExamConsole.Api.Infrastructure;
-using ExamConsole.Api.Submissions;
+using ExamConsole.Data.Stores;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 

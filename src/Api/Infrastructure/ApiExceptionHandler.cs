@@ -1,11 +1,10 @@
 using System.Text.Json;
-using ExamConsole.Api.Submissions;
+using ExamConsole.Api.Resilience;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
 using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace ExamConsole.Api.Infrastructure;
 
@@ -29,7 +28,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
             case BadHttpRequestException bad:
                 problem = BadRequest(bad);
                 break;
-            case var e when IsDatabaseUnavailable(e):
+            case var e when DatabaseResilience.IsUnavailable(e):
                 LogDatabaseUnavailable(exception.GetType().Name, exception.Message);
                 httpContext.Response.Headers.RetryAfter = exception is BrokenCircuitException { RetryAfter: { } wait }
                     ? Problems.RetryAfterValue(wait)
@@ -81,12 +80,6 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problemDe
         }
         return new HttpValidationProblemDetails(errors) { Status = bad.StatusCode, Title = "The request is not valid." };
     }
-
-    // One classification of database failures for the whole API: the one the resilience pipeline and
-    // the submission path use. Npgsql's "The connection pool has been exhausted" may also arrive as an
-    // InvalidOperationException wrapping a timeout.
-    private static bool IsDatabaseUnavailable(Exception exception) =>
-        SubmissionService.IsDegradation(exception) || exception is InvalidOperationException { InnerException: TimeoutException };
 
     private static T? FindInner<T>(Exception exception) where T : Exception
     {

@@ -1,4 +1,5 @@
 using ExamConsole.Data.Pool;
+using ExamConsole.Data.Telemetry.Readiness;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,9 @@ public static class Telemetry
     public static IHostApplicationBuilder AddExamTelemetry(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<PoolGauges>();
+        // The readiness checklist asks this node's /metrics over HTTP, as a scraper would.
+        builder.Services.AddHttpClient(MetricsEndpointProbe.HttpClientName);
+        builder.Services.AddSingleton<IMetricsEndpointProbe, MetricsEndpointProbe>();
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Npgsql")
             .AddMeter("ExamConsole.*")

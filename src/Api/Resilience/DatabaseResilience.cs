@@ -1,12 +1,9 @@
 using System.Diagnostics.Metrics;
-using ExamConsole.Data.Pool;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
-using Polly.Timeout;
 
 namespace ExamConsole.Api.Resilience;
 
@@ -23,6 +20,7 @@ public sealed partial class DatabaseResilience
     public const string Isolated = "isolated";
 
     private readonly CircuitBreakerManualControl _manual = new();
+    private volatile bool _forceFallback;
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly ILogger<DatabaseResilience> _logger;
     private readonly Counter<long> _transitions;
@@ -94,6 +92,20 @@ public sealed partial class DatabaseResilience
     /// <summary>True while database work is refused at once (open or isolated).</summary>
     public bool IsOpen => _state.CircuitState is CircuitState.Open or CircuitState.Isolated;
 
+    /// <summary>
+    /// The operator's switch: while on, every new submission goes to the spool without trying
+    /// PostgreSQL and the replayer holds back. Set through OperatorActions (the operator API and the
+    /// console); its position at start is <c>Submit:ForceFallback</c>.
+    /// </summary>
+    public bool ForceFallback
+    {
+        get => _forceFallback;
+        set => _forceFallback = value;
+    }
+
+    /// <summary>True while an operator keeps work off PostgreSQL: fallback forced, or circuit isolated.</summary>
+    public bool SpoolOnly => ForceFallback || State == Isolated;
+
     /// <summary>Raised after every state change, with the new state and who caused it (null: the breaker itself).</summary>
     public event Action<string, string?>? StateChanged;
 
@@ -109,23 +121,6 @@ public sealed partial class DatabaseResilience
         await _manual.CloseAsync();
         StateChanged?.Invoke(Closed, actor);
     }
-
-    /// <summary>Errors that say the database is unavailable or overloaded (not a constraint or a bad request).</summary>
-    public static bool IsDatabaseFailure(Exception e) => e switch
-    {
-        PostgresException pg => pg.IsTransient || pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState.StartsWith("53", StringComparison.Ordinal)
-            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.QueryCanceled,
-        NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is TimeoutException or IOException or System.Net.Sockets.SocketException,
-        TimeoutException => true,
-        TimeoutRejectedException => true,
-        _ => false,
-    };
-
-    /// <summary>Database failures worth one more try: not an exhausted pool, not a statement the server cancelled.</summary>
-    public static bool IsTransient(Exception e) =>
-        e is not PoolExhaustedException
-        && e is not PostgresException { SqlState: PostgresErrorCodes.QueryCanceled }
-        && IsDatabaseFailure(e);
 
     private ValueTask Changed(string state, string? cause, bool isManual)
     {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ExamConsole.Data.Stores;
 
 namespace ExamConsole.Api.Submissions;
 

@@ -1,5 +1,6 @@
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Data.Stores;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,9 +15,8 @@ namespace ExamConsole.Api.Submissions;
 /// </summary>
 public sealed partial class SpoolReplayer(
     SubmissionSpool spool,
-    SubmissionWriter writer,
+    SubmissionStore store,
     DatabaseResilience resilience,
-    SubmissionService submissions,
     SubmissionMeters meters,
     IOptions<SpoolOptions> options,
     TimeProvider time,
@@ -29,7 +29,7 @@ public sealed partial class SpoolReplayer(
         using var timer = new PeriodicTimer(options.Value.ReplayInterval, time);
         do
         {
-            if (spool.Depth == 0 || submissions.ForceFallback || resilience.State == DatabaseResilience.Isolated)
+            if (spool.Depth == 0 || resilience.SpoolOnly)
             {
                 continue;
             }
@@ -37,7 +37,7 @@ public sealed partial class SpoolReplayer(
             {
                 await DrainAsync(stoppingToken);
             }
-            catch (Exception ex) when (SubmissionService.IsDegradation(ex))
+            catch (Exception ex) when (DatabaseResilience.IsDegradation(ex))
             {
                 // Still degraded; the next turn tries again (the circuit breaker paces the tries).
             }
@@ -58,10 +58,10 @@ public sealed partial class SpoolReplayer(
             var total = 0;
             while (spool.Pending(options.Value.ReplayBatch) is { Count: > 0 } batch)
             {
-                var requests = batch.Select(s => new SubmissionRequest(s.SubmissionId, s.AttemptId, s.TeacherId, s.ReceiptId, s.AcceptedAt, s.QuestionIds, s.OptionIds)).ToList();
                 var results = await resilience.Idempotent.ExecuteAsync(
-                    static async (state, ct) => await state.writer.WriteAsync(state.requests, checkDeadline: false, ct),
-                    (writer, requests),
+                    // No deadline on replay: a submission acknowledged with 202 is recorded whenever it arrives.
+                    static async (state, ct) => await state.store.WriteAsync(state.batch, grace: null, ct),
+                    (store, batch),
                     cancellationToken);
                 for (var i = 0; i < results.Length; i++)
                 {

@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using ExamConsole.Api.Exams;
 using ExamConsole.Api.Resilience;
+using ExamConsole.Data.Stores;
 using Microsoft.Extensions.Options;
 
 namespace ExamConsole.Api.Submissions;
@@ -13,16 +15,18 @@ namespace ExamConsole.Api.Submissions;
 public sealed class SubmissionBatcher : IAsyncDisposable
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
-    private readonly SubmissionWriter _writer;
+    private readonly SubmissionStore _store;
     private readonly DatabaseResilience _resilience;
     private readonly SubmissionMeters _meters;
     private readonly SubmitOptions _options;
     private readonly TimeProvider _time;
+    private readonly TimeSpan _grace;
     private readonly Task[] _committers;
 
-    public SubmissionBatcher(SubmissionWriter writer, DatabaseResilience resilience, SubmissionMeters meters, IOptions<SubmitOptions> options, TimeProvider time)
+    public SubmissionBatcher(SubmissionStore store, DatabaseResilience resilience, SubmissionMeters meters, IOptions<SubmitOptions> options, IOptions<ExamApiOptions> apiOptions, TimeProvider time)
     {
-        _writer = writer;
+        _store = store;
+        _grace = apiOptions.Value.SubmitGrace;
         _resilience = resilience;
         _meters = meters;
         _options = options.Value;
@@ -31,7 +35,7 @@ public sealed class SubmissionBatcher : IAsyncDisposable
     }
 
     /// <summary>Records the submission; returns once it is committed (or throws what the database threw).</summary>
-    public async Task<WriteResult> SubmitAsync(SubmissionRequest request, CancellationToken cancellationToken)
+    public async Task<WriteResult> SubmitAsync(AcceptedSubmission request, CancellationToken cancellationToken)
     {
         if (!_options.GroupCommit)
         {
@@ -46,13 +50,13 @@ public sealed class SubmissionBatcher : IAsyncDisposable
         return await pending.Done.Task.WaitAsync(cancellationToken);
     }
 
-    private Task<WriteResult[]> WriteAsync(IReadOnlyList<SubmissionRequest> batch, CancellationToken cancellationToken)
+    private Task<WriteResult[]> WriteAsync(IReadOnlyList<AcceptedSubmission> batch, CancellationToken cancellationToken)
     {
         _meters.BatchSize.Record(batch.Count);
-        // Idempotent on submissionId, so a transient failure may be retried.
+        // Idempotent on submissionId, so a transient failure may be retried. Live submissions are held to the deadline plus grace.
         return _resilience.Idempotent.ExecuteAsync(
-            static async (state, ct) => await state.Writer.WriteAsync(state.Batch, checkDeadline: true, ct),
-            (Writer: _writer, Batch: batch),
+            static async (state, ct) => await state.Store.WriteAsync(state.Batch, state.Grace, ct),
+            (Store: _store, Batch: batch, Grace: _grace),
             cancellationToken).AsTask();
     }
 
@@ -123,7 +127,7 @@ public sealed class SubmissionBatcher : IAsyncDisposable
         await Task.WhenAll(_committers);
     }
 
-    private sealed record Pending(SubmissionRequest Request)
+    private sealed record Pending(AcceptedSubmission Request)
     {
         public TaskCompletionSource<WriteResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -2,10 +2,9 @@ using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Exams;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions.Spool;
+using ExamConsole.Data.Stores;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
 
 namespace ExamConsole.Api.Submissions;
 
@@ -30,7 +29,7 @@ public sealed record SubmitDecision(SubmitStatus Status, Guid? ReceiptId = null,
 /// A submission that got 200 or 202 is never lost.
 /// </summary>
 public sealed partial class SubmissionService(
-    AttemptStore attempts,
+    AttemptService attempts,
     AttemptCache cache,
     PaperCache papers,
     SubmissionBatcher batcher,
@@ -38,19 +37,9 @@ public sealed partial class SubmissionService(
     DatabaseResilience resilience,
     SubmissionMeters meters,
     IOptions<ExamApiOptions> apiOptions,
-    IOptions<SubmitOptions> submitOptions,
     TimeProvider time,
     ILogger<SubmissionService> logger)
 {
-    private volatile bool _forceFallback = submitOptions.Value.ForceFallback;
-
-    /// <summary>While on, every new submission goes to the spool without trying PostgreSQL (an operator's switch).</summary>
-    public bool ForceFallback
-    {
-        get => _forceFallback;
-        set => _forceFallback = value;
-    }
-
     public async Task<SubmitDecision> SubmitAsync(int teacherId, long attemptId, Guid submissionId, IReadOnlyList<AnswerItem?> items, CancellationToken cancellationToken)
     {
         if (spool.TryGetPending(attemptId, out var spooled))
@@ -60,7 +49,7 @@ public sealed partial class SubmissionService(
                 : new SubmitDecision(SubmitStatus.Conflict, Detail: "This attempt was already submitted with another submissionId.");
         }
 
-        var degraded = ForceFallback || resilience.State == DatabaseResilience.Isolated;
+        var degraded = resilience.SpoolOnly;
         var now = time.GetUtcNow();
         // Owner, exam and deadline never change once an attempt exists, so the copy this node keeps (from the
         // start, or an earlier read) is enough to check a live submit: the batch's SQL checks ownership and the
@@ -78,7 +67,7 @@ public sealed partial class SubmissionService(
                     return new SubmitDecision(SubmitStatus.NotFound, Detail: $"There is no attempt {attemptId}.");
                 }
             }
-            catch (Exception ex) when (IsDegradation(ex))
+            catch (Exception ex) when (DatabaseResilience.IsDegradation(ex))
             {
                 // The node's copy, if it has one, is still in attempt.
                 degraded = true;
@@ -110,7 +99,7 @@ public sealed partial class SubmissionService(
                 {
                     paper = await papers.GetAsync(attempt.ExamId, cancellationToken);
                 }
-                catch (Exception ex) when (IsDegradation(ex))
+                catch (Exception ex) when (DatabaseResilience.IsDegradation(ex))
                 {
                     degraded = true;
                 }
@@ -123,7 +112,7 @@ public sealed partial class SubmissionService(
             return invalid;
         }
 
-        var request = new SubmissionRequest(
+        var submission = new AcceptedSubmission(
             submissionId,
             attemptId,
             teacherId,
@@ -136,7 +125,7 @@ public sealed partial class SubmissionService(
         {
             try
             {
-                var result = await batcher.SubmitAsync(request, cancellationToken);
+                var result = await batcher.SubmitAsync(submission, cancellationToken);
                 switch (result.Outcome)
                 {
                     case WriteOutcome.Recorded:
@@ -155,16 +144,14 @@ public sealed partial class SubmissionService(
                         return new SubmitDecision(SubmitStatus.NotFound, Detail: $"There is no attempt {attemptId} of yours.");
                 }
             }
-            catch (Exception ex) when (IsDegradation(ex))
+            catch (Exception ex) when (DatabaseResilience.IsDegradation(ex))
             {
                 LogFallingBack(attemptId, ex.GetType().Name, ex.Message);
             }
         }
 
-        await spool.AppendAsync(
-            new SpooledSubmission(request.SubmissionId, attemptId, teacherId, request.ReceiptId, now, request.QuestionIds, request.OptionIds),
-            cancellationToken);
-        return new SubmitDecision(SubmitStatus.Queued, request.ReceiptId);
+        await spool.AppendAsync(submission, cancellationToken);
+        return new SubmitDecision(SubmitStatus.Queued, submission.ReceiptId);
     }
 
     private bool IsLate(AttemptRow attempt, DateTimeOffset now) => now > attempt.Deadline + apiOptions.Value.SubmitGrace;
@@ -197,10 +184,6 @@ public sealed partial class SubmissionService(
         }
         return answers;
     }
-
-    /// <summary>What sends a submission to the spool rather than failing it.</summary>
-    public static bool IsDegradation(Exception ex) =>
-        ex is BrokenCircuitException or TimeoutRejectedException || DatabaseResilience.IsDatabaseFailure(ex);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Submission of attempt {AttemptId} goes to the spool: {ExceptionType}: {Message}")]
     private partial void LogFallingBack(long attemptId, string exceptionType, string message);

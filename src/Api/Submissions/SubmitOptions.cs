@@ -20,7 +20,10 @@ public sealed class SubmitOptions
     /// <summary>Transactions in flight at once.</summary>
     public int Committers { get; set; } = 4;
 
-    /// <summary>Send every new submission to the spool (an operator's emergency switch, off by default).</summary>
+    /// <summary>
+    /// Start with every new submission sent to the spool (an operator's emergency switch, off by
+    /// default); the switch itself is <see cref="Resilience.DatabaseResilience.ForceFallback"/>.
+    /// </summary>
     public bool ForceFallback { get; set; }
 }
 

@@ -1,5 +1,4 @@
 using ExamConsole.Data;
-using ExamConsole.Data.Local;
 using ExamConsole.Data.Pool;
 
 namespace ExamConsole.Console.Hosting;

@@ -12,7 +12,8 @@ public static class TelemetryExtensions
     /// <summary>
     /// Registers the data side of the server telemetry: the telemetry pool, the server view and its
     /// sampler, the slow-command log and its listener, and the readiness checklist. Needs
-    /// <see cref="Extensions.AddExamData"/> (the main pool).
+    /// <see cref="Extensions.AddExamData"/> (the main pool) and an <see cref="IMetricsEndpointProbe"/>
+    /// from the host side (the API's AddExamTelemetry registers one).
     /// </summary>
     public static IHostApplicationBuilder AddServerTelemetry(this IHostApplicationBuilder builder)
     {
@@ -23,7 +24,6 @@ public static class TelemetryExtensions
         services.AddOptions<ReadinessOptions>().BindConfiguration(ReadinessOptions.SectionName).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-        services.AddHttpClient(MetricsEndpointProbe.HttpClientName);
 
         services.AddSingleton<TelemetryDataSource>();
         services.AddSingleton<ServerView>();
@@ -34,7 +34,6 @@ public static class TelemetryExtensions
         services.AddSingleton<SlowCommandRecorder>();
         services.AddHostedService(sp => sp.GetRequiredService<SlowCommandRecorder>());
 
-        services.AddSingleton<MetricsEndpointProbe>();
         services.AddSingleton<ReadinessService>();
         return builder;
     }

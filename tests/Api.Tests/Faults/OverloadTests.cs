@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using ExamConsole.Api.Admission;
+using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions.Spool;
 using ExamConsole.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,11 +64,11 @@ public sealed class OverloadTests(FaultFixture fixture)
     [Fact]
     public async Task Submit_WithFallbackForced_IsQueuedThenRecordedWhenReleased()
     {
-        var submissions = fixture.Factory.Services.GetRequiredService<ExamConsole.Api.Submissions.SubmissionService>();
+        var resilience = fixture.Factory.Services.GetRequiredService<DatabaseResilience>();
         var spool = fixture.Factory.Services.GetRequiredService<SubmissionSpool>();
         var (client, attemptId) = (await fixture.TeachersWithAttemptsAsync(1))[0];
         var submissionId = Guid.NewGuid();
-        submissions.ForceFallback = true;
+        resilience.ForceFallback = true;
         try
         {
             var response = await client.PostAsJsonAsync($"/api/attempts/{attemptId}/submit", new { submissionId, answers = Array.Empty<object>() });
@@ -83,7 +84,7 @@ public sealed class OverloadTests(FaultFixture fixture)
         }
         finally
         {
-            submissions.ForceFallback = false;
+            resilience.ForceFallback = false;
         }
 
         await Eventually.TrueAsync(() => !spool.TryGetPending(attemptId, out _), "the replay", TimeSpan.FromSeconds(20));

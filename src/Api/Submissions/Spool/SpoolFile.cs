@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text.Json;
+using ExamConsole.Data.Stores;
 
 namespace ExamConsole.Api.Submissions.Spool;
 
@@ -71,8 +72,13 @@ public static class SpoolFile
     }
 }
 
-/// <summary>One line of the spool: a submission, or the acknowledgement that it reached PostgreSQL.</summary>
-public sealed record SpoolRecord(SpooledSubmission? Submission, Guid? Replayed);
+/// <summary>
+/// One line of the spool: a submission, or the acknowledgement that it reached PostgreSQL. The
+/// submission is the record the store writes, serialized with its property names as they are
+/// (<c>{"Submission":{"SubmissionId":...,"AttemptId":...},"Replayed":null}</c>): records already on
+/// disk are read back by the same contract.
+/// </summary>
+public sealed record SpoolRecord(AcceptedSubmission? Submission, Guid? Replayed);
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(SpoolRecord))]
 internal sealed partial class SpoolJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

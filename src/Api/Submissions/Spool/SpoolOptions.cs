@@ -28,13 +28,3 @@ public sealed class SpoolOptionsValidator : IValidateOptions<SpoolOptions>
             .Between(nameof(o.ReplayBatch), o.ReplayBatch, 1, 10_000)
             .Result;
 }
-
-/// <summary>A submission made durable on this node's disk before its 202 was sent.</summary>
-public sealed record SpooledSubmission(
-    Guid SubmissionId,
-    long AttemptId,
-    int TeacherId,
-    Guid ReceiptId,
-    DateTimeOffset AcceptedAt,
-    int[] QuestionIds,
-    int[] OptionIds);

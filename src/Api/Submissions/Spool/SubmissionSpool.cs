@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using ExamConsole.Data.Stores;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,8 +19,8 @@ public sealed partial class SubmissionSpool : IAsyncDisposable
     public const string FileName = "submissions.spool";
 
     private readonly Channel<Write> _writes = Channel.CreateUnbounded<Write>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly ConcurrentDictionary<Guid, SpooledSubmission> _pending = new();
-    private readonly ConcurrentDictionary<long, SpooledSubmission> _byAttempt = new();
+    private readonly ConcurrentDictionary<Guid, AcceptedSubmission> _pending = new();
+    private readonly ConcurrentDictionary<long, AcceptedSubmission> _byAttempt = new();
     private readonly ILogger<SubmissionSpool> _logger;
     private readonly SubmissionMeters _meters;
     private readonly FileStream _file;
@@ -52,14 +53,14 @@ public sealed partial class SubmissionSpool : IAsyncDisposable
     /// <summary>When the oldest pending submission was accepted.</summary>
     public DateTimeOffset? OldestAcceptedAt => _pending.IsEmpty ? null : _pending.Values.Min(s => s.AcceptedAt);
 
-    public bool TryGetPending(long attemptId, out SpooledSubmission submission) => _byAttempt.TryGetValue(attemptId, out submission!);
+    public bool TryGetPending(long attemptId, out AcceptedSubmission submission) => _byAttempt.TryGetValue(attemptId, out submission!);
 
     /// <summary>The pending submissions, oldest first.</summary>
-    public IReadOnlyList<SpooledSubmission> Pending(int limit) =>
+    public IReadOnlyList<AcceptedSubmission> Pending(int limit) =>
         _pending.Values.OrderBy(s => s.AcceptedAt).Take(limit).ToList();
 
     /// <summary>Writes the submission and returns once it is on disk (fsync).</summary>
-    public async Task AppendAsync(SpooledSubmission submission, CancellationToken cancellationToken)
+    public async Task AppendAsync(AcceptedSubmission submission, CancellationToken cancellationToken)
     {
         var write = new Write(SpoolFile.Encode(new SpoolRecord(submission, null)), submission, null);
         await EnqueueAsync(write, cancellationToken);
@@ -131,7 +132,7 @@ public sealed partial class SubmissionSpool : IAsyncDisposable
                 {
                     if (_pending.TryRemove(id, out var done))
                     {
-                        _byAttempt.TryRemove(new KeyValuePair<long, SpooledSubmission>(done.AttemptId, done));
+                        _byAttempt.TryRemove(new KeyValuePair<long, AcceptedSubmission>(done.AttemptId, done));
                     }
                 }
                 write.Done.TrySetResult();
@@ -164,7 +165,7 @@ public sealed partial class SubmissionSpool : IAsyncDisposable
             }
             else if (record.Replayed is { } id && _pending.TryRemove(id, out var done))
             {
-                _byAttempt.TryRemove(new KeyValuePair<long, SpooledSubmission>(done.AttemptId, done));
+                _byAttempt.TryRemove(new KeyValuePair<long, AcceptedSubmission>(done.AttemptId, done));
             }
         }
         var length = File.Exists(FilePath) ? new FileInfo(FilePath).Length : 0;
@@ -194,7 +195,7 @@ public sealed partial class SubmissionSpool : IAsyncDisposable
         await _file.DisposeAsync();
     }
 
-    private sealed record Write(byte[] Bytes, SpooledSubmission? Submission, IReadOnlyCollection<Guid>? Acknowledged)
+    private sealed record Write(byte[] Bytes, AcceptedSubmission? Submission, IReadOnlyCollection<Guid>? Acknowledged)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

@@ -14,7 +14,7 @@ namespace ExamConsole.Data.Telemetry.Readiness;
 public sealed class ReadinessService(
     TelemetryDataSource telemetry,
     ExamDataSource pool,
-    MetricsEndpointProbe metrics,
+    IMetricsEndpointProbe metrics,
     IOptions<ReadinessOptions> options,
     ILogger<ReadinessService> logger)
 {

@@ -1,17 +1,19 @@
 using System.Globalization;
+using ExamConsole.Data.Telemetry.Readiness;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace ExamConsole.Data.Telemetry.Readiness;
+namespace ExamConsole.Api.Infrastructure;
 
 /// <summary>
 /// Checks that the Prometheus endpoint answers, by asking it over HTTP as a scraper would: at
-/// <see cref="ReadinessOptions.MetricsUrl"/>, or at this server's first address + /metrics.
+/// <see cref="ReadinessOptions.MetricsUrl"/>, or at this server's first address + /metrics. It lives
+/// with the API that serves /metrics, since it needs the web server's addresses.
 /// </summary>
-public sealed class MetricsEndpointProbe(IHttpClientFactory clients, IServiceProvider services, IOptions<ReadinessOptions> options)
+public sealed class MetricsEndpointProbe(IHttpClientFactory clients, IServiceProvider services, IOptions<ReadinessOptions> options) : IMetricsEndpointProbe
 {
     public const string HttpClientName = "readiness-metrics";
 

@@ -1,14 +1,16 @@
 using System.Text.Json;
-using ExamConsole.Api.Exams;
-using ExamConsole.Data;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace ExamConsole.Api.Submissions;
+namespace ExamConsole.Data.Stores;
 
-/// <summary>A submission to record: the client's id, the receipt issued for it, its final answers.</summary>
-public sealed record SubmissionRequest(
+/// <summary>
+/// A submission this node accepted: the client's id, the receipt issued for it, its final answers.
+/// The one record of the submission path: the group-commit batcher hands it to
+/// <see cref="SubmissionStore"/>, and the spool keeps it on disk as it is (its JSON property names
+/// are the spool file's format: renaming one needs a migration of spooled records).
+/// </summary>
+public sealed record AcceptedSubmission(
     Guid SubmissionId,
     long AttemptId,
     int TeacherId,
@@ -39,18 +41,19 @@ public sealed record WriteResult(WriteOutcome Outcome, Guid? ReceiptId);
 /// Records many submissions in one transaction (group commit, and the spool's replay). Ownership
 /// and answers are checked in SQL against the attempt and its paper, so that a submission spooled
 /// while the database was away is held to the same rules when it arrives. Idempotent on submissionId.
+/// Each call is one try; the caller decides about retries and the circuit.
 /// </summary>
-public sealed class SubmissionWriter(ExamDb db, IOptions<ExamApiOptions> options)
+public sealed class SubmissionStore(ExamDb db)
 {
     /// <param name="batch">The submissions, in any order; the same submissionId may come twice.</param>
-    /// <param name="checkDeadline">
-    /// True for live submissions: one accepted after the attempt's deadline plus grace, by the
-    /// deadline in the database, is refused (<see cref="WriteOutcome.Gone"/>). False for the spool's
-    /// replay: a submission acknowledged with 202 is recorded whenever it arrives.
+    /// <param name="grace">
+    /// For live submissions, the grace after the deadline: one accepted after the attempt's deadline
+    /// plus grace, by the deadline in the database, is refused (<see cref="WriteOutcome.Gone"/>). Null
+    /// for the spool's replay: a submission acknowledged with 202 is recorded whenever it arrives.
     /// </param>
-    public async Task<WriteResult[]> WriteAsync(IReadOnlyList<SubmissionRequest> batch, bool checkDeadline, CancellationToken cancellationToken)
+    /// <param name="cancellationToken">Cancels the transaction.</param>
+    public async Task<WriteResult[]> WriteAsync(IReadOnlyList<AcceptedSubmission> batch, TimeSpan? grace, CancellationToken cancellationToken)
     {
-        TimeSpan? grace = checkDeadline ? options.Value.SubmitGrace : null;
         await using var lease = await db.LeaseAsync(cancellationToken);
         var connection = lease.Connection;
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -58,7 +61,7 @@ public sealed class SubmissionWriter(ExamDb db, IOptions<ExamApiOptions> options
         var inserted = await InsertSubmissionsAsync(connection, transaction, batch, grace, cancellationToken);
         // The same submissionId may come twice in one batch (a client repeating itself). The row that was
         // inserted is known by the receipt PostgreSQL returned: its answers are written, every copy gets its receipt.
-        var claimedBy = new Dictionary<Guid, SubmissionRequest>();
+        var claimedBy = new Dictionary<Guid, AcceptedSubmission>();
         foreach (var s in batch)
         {
             if (inserted.TryGetValue(s.SubmissionId, out var receipt) && receipt == s.ReceiptId)
@@ -104,7 +107,7 @@ public sealed class SubmissionWriter(ExamDb db, IOptions<ExamApiOptions> options
     }
 
     /// <summary>Inserts what it can; returns the inserted submissionIds with the receipt stored for each.</summary>
-    private static async Task<Dictionary<Guid, Guid>> InsertSubmissionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<SubmissionRequest> batch, TimeSpan? grace, CancellationToken cancellationToken)
+    private static async Task<Dictionary<Guid, Guid>> InsertSubmissionsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AcceptedSubmission> batch, TimeSpan? grace, CancellationToken cancellationToken)
     {
         // ON CONFLICT DO NOTHING without a target covers both unique indexes (submission_id, attempt_id),
         // between rows of this batch too; concurrent identical submits wait for the first to commit.
@@ -137,7 +140,7 @@ public sealed class SubmissionWriter(ExamDb db, IOptions<ExamApiOptions> options
         return inserted;
     }
 
-    private static async Task UpsertAnswersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<SubmissionRequest> fresh, CancellationToken cancellationToken)
+    private static async Task UpsertAnswersAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<AcceptedSubmission> fresh, CancellationToken cancellationToken)
     {
         var rows = fresh.SelectMany(s => s.QuestionIds.Select((q, i) => (s.AttemptId, QuestionId: q, OptionId: s.OptionIds[i], s.AcceptedAt))).ToList();
         if (rows.Count == 0)
@@ -166,7 +169,7 @@ public sealed class SubmissionWriter(ExamDb db, IOptions<ExamApiOptions> options
 
     private sealed record Existing(Guid SubmissionId, long AttemptId, Guid ReceiptId);
 
-    private static async Task<List<Existing>> ExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<SubmissionRequest> others, CancellationToken cancellationToken)
+    private static async Task<List<Existing>> ExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<AcceptedSubmission> others, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
             "SELECT submission_id, attempt_id, receipt_id FROM submissions WHERE submission_id = ANY(@sids) OR attempt_id = ANY(@aids)",
@@ -184,7 +187,7 @@ public sealed class SubmissionWriter(ExamDb db, IOptions<ExamApiOptions> options
     }
 
     /// <summary>Of the given submissions, those whose attempt is the teacher's: refused for lateness alone.</summary>
-    private static async Task<HashSet<(long AttemptId, int TeacherId)>> LateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<SubmissionRequest> refused, CancellationToken cancellationToken)
+    private static async Task<HashSet<(long AttemptId, int TeacherId)>> LateAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<AcceptedSubmission> refused, CancellationToken cancellationToken)
     {
         var late = new HashSet<(long, int)>();
         if (refused.Count == 0)
@@ -208,7 +211,7 @@ public sealed class SubmissionWriter(ExamDb db, IOptions<ExamApiOptions> options
         return late;
     }
 
-    private static string AnswersJson(SubmissionRequest s) =>
+    private static string AnswersJson(AcceptedSubmission s) =>
         JsonSerializer.Serialize(s.QuestionIds.Select((q, i) => new AnswerPair(q, s.OptionIds[i])), SubmissionJsonContext.Default.IEnumerableAnswerPair);
 
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>

@@ -1,14 +1,15 @@
 using System.Net;
 using System.Net.Sockets;
+using ExamConsole.Api.Infrastructure;
 using ExamConsole.Data.Telemetry.Readiness;
-using ExamConsole.Data.Tests.Fakes;
+using ExamConsole.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace ExamConsole.Data.Tests;
+namespace ExamConsole.Api.Tests;
 
 public sealed class MetricsEndpointProbeTests : IAsyncLifetime
 {

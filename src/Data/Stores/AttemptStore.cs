@@ -1,9 +1,7 @@
-using ExamConsole.Api.Resilience;
-using ExamConsole.Data;
 using Npgsql;
 using NpgsqlTypes;
 
-namespace ExamConsole.Api.Submissions;
+namespace ExamConsole.Data.Stores;
 
 /// <summary>An attempt as the teacher endpoints need it: who owns it, its deadline and its submission if any.</summary>
 public sealed record AttemptRow(
@@ -17,22 +15,13 @@ public sealed record AttemptRow(
 
 /// <summary>
 /// The attempt and answer SQL of the hot paths: one round trip each, as plain Npgsql commands on a
-/// connection of the pool's current generation (through <see cref="ExamDb"/>).
+/// connection of the pool's current generation (through <see cref="ExamDb"/>). Each call is one
+/// try; the caller decides about retries and the circuit.
 /// </summary>
-public sealed class AttemptStore(ExamDb db, DatabaseResilience resilience, AttemptCache cache)
+public sealed class AttemptStore(ExamDb db)
 {
     /// <summary>Starts the teacher's attempt at an exam, or returns the one already started (Created = false).</summary>
     public async Task<(AttemptRow Attempt, bool Created)> StartAsync(int teacherId, int examId, DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken)
-    {
-        var result = await resilience.Idempotent.ExecuteAsync(
-            static async (state, ct) => await state.Store.StartOnceAsync(state.teacherId, state.examId, state.now, state.deadline, ct),
-            (Store: this, teacherId, examId, now, deadline),
-            cancellationToken);
-        cache.Remember(result.Attempt);
-        return result;
-    }
-
-    private async Task<(AttemptRow Attempt, bool Created)> StartOnceAsync(int teacherId, int examId, DateTimeOffset now, DateTimeOffset deadline, CancellationToken cancellationToken)
     {
         await using var lease = await db.LeaseAsync(cancellationToken);
         var connection = lease.Connection;
@@ -78,48 +67,26 @@ public sealed class AttemptStore(ExamDb db, DatabaseResilience resilience, Attem
         return new AttemptRow(reader.GetInt64(0), teacherId, examId, reader.GetFieldValue<DateTimeOffset>(1), reader.GetFieldValue<DateTimeOffset>(2), null, null);
     }
 
+    /// <summary>The attempt with its submission, if any; null when there is no such attempt.</summary>
     public async Task<AttemptRow?> FindAsync(long attemptId, CancellationToken cancellationToken)
     {
-        var attempt = await resilience.Idempotent.ExecuteAsync(
-            static async (state, ct) =>
-            {
-                await using var lease = await state.db.LeaseAsync(ct);
-                return await FindAsync(lease.Connection, state.attemptId, ct);
-            },
-            (db, attemptId),
-            cancellationToken);
-        if (attempt is not null)
-        {
-            cache.Remember(attempt);
-        }
-        return attempt;
-    }
-
-    public static async Task<AttemptRow?> FindAsync(NpgsqlConnection connection, long attemptId, CancellationToken cancellationToken)
-    {
+        await using var lease = await db.LeaseAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             """
             SELECT a.id, a.teacher_id, a.exam_id, a.started_at, a.deadline, s.submission_id, s.receipt_id
             FROM attempts a LEFT JOIN submissions s ON s.attempt_id = a.id
             WHERE a.id = @id
             """,
-            connection);
+            lease.Connection);
         command.Parameters.AddWithValue("id", attemptId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadAttempt(reader) : null;
     }
 
     /// <summary>The attempt with the number of questions answered so far.</summary>
-    public Task<(AttemptRow Attempt, int AnsweredCount)?> GetStatusAsync(long attemptId, CancellationToken cancellationToken) =>
-        resilience.Idempotent.ExecuteAsync(
-            static async (state, ct) => await state.Store.GetStatusOnceAsync(state.attemptId, ct),
-            (Store: this, attemptId),
-            cancellationToken).AsTask();
-
-    private async Task<(AttemptRow Attempt, int AnsweredCount)?> GetStatusOnceAsync(long attemptId, CancellationToken cancellationToken)
+    public async Task<(AttemptRow Attempt, int AnsweredCount)?> GetStatusAsync(long attemptId, CancellationToken cancellationToken)
     {
         await using var lease = await db.LeaseAsync(cancellationToken);
-        var connection = lease.Connection;
         await using var command = new NpgsqlCommand(
             """
             SELECT a.id, a.teacher_id, a.exam_id, a.started_at, a.deadline, s.submission_id, s.receipt_id,
@@ -127,7 +94,7 @@ public sealed class AttemptStore(ExamDb db, DatabaseResilience resilience, Attem
             FROM attempts a LEFT JOIN submissions s ON s.attempt_id = a.id
             WHERE a.id = @id
             """,
-            connection);
+            lease.Connection);
         command.Parameters.AddWithValue("id", attemptId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
@@ -139,19 +106,11 @@ public sealed class AttemptStore(ExamDb db, DatabaseResilience resilience, Attem
 
     /// <summary>
     /// Upserts answers (last write wins), unless the attempt was submitted meanwhile: returns false then.
-    /// <paramref name="answers"/> holds each question once.
+    /// <paramref name="answers"/> holds each question once. An upsert of the same values: safe to repeat.
     /// </summary>
-    public Task<bool> SaveAnswersAsync(long attemptId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, CancellationToken cancellationToken) =>
-        // An upsert of the same values: safe to repeat.
-        resilience.Idempotent.ExecuteAsync(
-            static async (state, ct) => await state.Store.SaveAnswersOnceAsync(state.attemptId, state.answers, state.now, ct),
-            (Store: this, attemptId, answers, now),
-            cancellationToken).AsTask();
-
-    private async Task<bool> SaveAnswersOnceAsync(long attemptId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> SaveAnswersAsync(long attemptId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var lease = await db.LeaseAsync(cancellationToken);
-        var connection = lease.Connection;
         await using var command = new NpgsqlCommand(
             """
             INSERT INTO answers (attempt_id, question_id, option_id, answered_at)
@@ -159,18 +118,13 @@ public sealed class AttemptStore(ExamDb db, DatabaseResilience resilience, Attem
             WHERE NOT EXISTS (SELECT 1 FROM submissions WHERE attempt_id = @attempt)
             ON CONFLICT (attempt_id, question_id) DO UPDATE SET option_id = excluded.option_id, answered_at = excluded.answered_at
             """,
-            connection);
-        AddAnswerParameters(command, attemptId, answers, now);
-        var rows = await command.ExecuteNonQueryAsync(cancellationToken);
-        return rows > 0;
-    }
-
-    public static void AddAnswerParameters(NpgsqlCommand command, long attemptId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now)
-    {
+            lease.Connection);
         command.Parameters.AddWithValue("attempt", attemptId);
         command.Parameters.AddWithValue("now", now);
         command.Parameters.Add(new NpgsqlParameter<int[]>("questions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = answers.Select(a => a.QuestionId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int[]>("options", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = answers.Select(a => a.OptionId).ToArray() });
+        var rows = await command.ExecuteNonQueryAsync(cancellationToken);
+        return rows > 0;
     }
 
     private static AttemptRow ReadAttempt(NpgsqlDataReader reader) => new(

@@ -3,12 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using ExamConsole.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace ExamConsole.Data.Local;
+namespace ExamConsole.Console.Hosting;
 
 /// <summary>What a local cluster should look like.</summary>
 public sealed class LocalPostgresOptions
