@@ -7,7 +7,9 @@ namespace ExamConsole.Data.Metrics;
 /// time slot (one second for windows up to <see cref="MaxSlots"/> s), that spans the window. Writers
 /// record into an HdrHistogram <see cref="Recorder"/> without taking a lock; its interval histogram is
 /// moved into its slot when the slot changes and at each read, and a read adds up the slots of the
-/// window (nothing is sorted). Memory depends on the slot count, never on the rate.
+/// window (nothing is sorted). Memory depends on the slot count, never on the rate: about 94 KB
+/// per slot that has held a value (32-bit counts over 23,552 buckets), plus the recorder's two and
+/// one 188 KB sum, so a 30 s window that is busy every second holds about 3 MB.
 /// </summary>
 /// <remarks>
 /// The window is the current slot and the <c>slots - 1</c> before it, as the route table's request

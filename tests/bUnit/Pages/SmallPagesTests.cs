@@ -114,7 +114,7 @@ public sealed class AuditTests : ConsoleTest
     }
 
     [Fact]
-    public async Task Audit_Closed_StopsItsTimer()
+    public async Task Audit_Closed_ReadsTheLogNoMore()
     {
         RenderPage<Audit>(Viewer);
         Assert.Equal(1, Audit.Reads);
