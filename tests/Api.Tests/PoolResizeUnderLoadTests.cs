@@ -70,20 +70,10 @@ public sealed class PoolResizeUnderLoadTests(ApiFixture fixture)
         Assert.Equal(before.Generation + 5, engine.Snapshot().Generation);
     }
 
-    private async Task WaitForBackendsAsync(int expected)
-    {
-        var until = DateTime.UtcNow.AddSeconds(20);
-        long count;
-        while ((count = await fixture.Data.ScalarAsync<long>(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'examconsole'")) != expected)
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"pg_stat_activity never showed {expected} backends of the app; last {count}.");
-            }
-            await Task.Delay(100);
-        }
-    }
+    private Task WaitForBackendsAsync(int expected) =>
+        Eventually.UntilAsync(
+            () => fixture.Data.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'examconsole'"),
+            count => count == expected, $"pg_stat_activity to show {expected} backends of the app", TimeSpan.FromSeconds(20));
 
     private sealed record AttemptBody(long AttemptId);
 

@@ -1,8 +1,8 @@
 using ExamConsole.Data.Telemetry;
-using ExamConsole.Data.Tests.Fakes;
 using ExamConsole.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 
 namespace ExamConsole.Data.Tests;
 
@@ -13,7 +13,7 @@ public sealed class ServerStatsSamplerTests(DataFixture fixture)
     public async Task Sampler_ReadsAtStartAndAgainAtEachTickOfItsClock()
     {
         var start = new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero);
-        var clock = new ManualTimeProvider(start);
+        var clock = new FakeTimeProvider(start);
         var options = new ServerTelemetryOptions { SampleInterval = TimeSpan.FromSeconds(2) };
         await using var telemetry = DataFixture.Telemetry(fixture.ConnectionString, options);
         var cache = new ServerStatsCache();

@@ -6,7 +6,8 @@ public static class Eventually
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>Reads <paramref name="probe"/> until <paramref name="done"/> holds and returns that value; fails naming <paramref name="what"/> at the deadline.</summary>
-    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)
+    /// <param name="describe">How the failure shows the last value, when its ToString says little (a list, say).</param>
+    public static async Task<T> UntilAsync<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null, Func<T, object?>? describe = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (true)
@@ -18,7 +19,7 @@ public static class Eventually
             }
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"Not within {timeout ?? DefaultTimeout}: {what}. Last value: {value}");
+                throw new TimeoutException($"Not within {timeout ?? DefaultTimeout}: {what}. Last value: {(describe is null ? value : describe(value))}");
             }
             // A short pause between polls keeps the probe from hammering the server; the deadline bounds the wait.
             await Task.Delay(25);

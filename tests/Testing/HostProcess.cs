@@ -91,8 +91,7 @@ public sealed class HostProcess : IAsyncDisposable
     public async Task WaitUntilReadyAsync(TimeSpan within)
     {
         using var client = new HttpClient { BaseAddress = Address, Timeout = TimeSpan.FromSeconds(2) };
-        var until = DateTime.UtcNow + within;
-        while (DateTime.UtcNow < until)
+        await Eventually.TrueAsync(async () =>
         {
             if (_process.HasExited)
             {
@@ -100,22 +99,17 @@ public sealed class HostProcess : IAsyncDisposable
             }
             try
             {
-                if ((await client.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
+                return (await client.GetAsync("/health/ready")).IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
-                // Not listening yet.
+                return false; // Not listening yet.
             }
             catch (TaskCanceledException)
             {
-                // Not answering yet.
+                return false; // Not answering yet.
             }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException($"The host at {Address} was not ready within {within.TotalSeconds} s.");
+        }, $"the host at {Address} to be ready", within);
     }
 
     /// <summary>The host's build output of the same configuration as the tests.</summary>

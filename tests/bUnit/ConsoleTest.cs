@@ -7,6 +7,7 @@ using ExamConsole.Console.Tests.Fakes;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using MudBlazor;
 using MudBlazor.Services;
 
@@ -14,7 +15,8 @@ namespace ExamConsole.Console.Tests;
 
 /// <summary>
 /// The one bUnit setup: MudBlazor services with loose JS interop and no transitions, the console's
-/// options, and hand-written fakes behind every interface the pages use.
+/// options, a clock that moves only when the test moves it, and hand-written fakes behind every
+/// interface the pages use.
 /// </summary>
 public abstract class ConsoleTest : BunitContext, IAsyncLifetime
 {
@@ -29,7 +31,7 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
             options.SnackbarConfiguration.ShowTransitionDuration = 0;
             options.SnackbarConfiguration.HideTransitionDuration = 0;
         });
-        Services.AddSingleton(TimeProvider.System);
+        Services.AddSingleton<TimeProvider>(Time);
         Services.AddSingleton(Options);
         Services.AddSingleton<IConsoleFeed>(Feed);
         Services.AddSingleton<IOperatorControls>(Operations);
@@ -46,7 +48,11 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
     /// <summary>MudBlazor's services only dispose asynchronously; xunit calls this before Dispose (then a no-op).</summary>
     async Task IAsyncLifetime.DisposeAsync() => await DisposeAsync();
 
-    public IOptions<ConsoleOptions> Options { get; } = Microsoft.Extensions.Options.Options.Create(new ConsoleOptions { RenderThrottle = TimeSpan.FromMilliseconds(20) });
+    /// <summary>The pages' clock: their render throttle and timers wait for <see cref="FakeTimeProvider.Advance"/>.</summary>
+    public FakeTimeProvider Time { get; } = new(Fakes.Samples.Start);
+
+    /// <summary>The console's defaults: the render throttle costs no real time on a fake clock.</summary>
+    public IOptions<ConsoleOptions> Options { get; } = Microsoft.Extensions.Options.Options.Create(new ConsoleOptions());
 
     public FakeFeed Feed { get; } = new(Samples.Sample());
 
@@ -63,6 +69,13 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
     public FakeAuditTrail Audit { get; } = new();
 
     public FakeSignIn SignIn { get; } = new();
+
+    /// <summary>Publishes a sample as the sampler does and moves the clock past the render throttle, so live pages take it in.</summary>
+    protected void PublishLive(ConsoleSample sample)
+    {
+        Feed.Publish(sample);
+        Time.Advance(Options.Value.RenderThrottle);
+    }
 
     /// <summary>A page as the layout gives it: the user cascaded, a dialog provider beside it.</summary>
     private IRenderedComponent<ContainerFragment>? _host;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Text.RegularExpressions;
+using ExamConsole.Data.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace ExamConsole.Console.Model;
@@ -59,7 +60,7 @@ public sealed partial class RouteLatencyRecorder : IDisposable
             {
                 return;
             }
-            window = _routes.GetOrAdd(key, _ => new RouteWindow(_window));
+            window = _routes.GetOrAdd(key, _ => new RouteWindow(_window, _time));
         }
         window.Record(_time.GetTimestamp(), _time.TimestampFrequency, milliseconds, statusCode >= 500);
     }
@@ -116,16 +117,18 @@ public sealed partial class RouteLatencyRecorder : IDisposable
     }
 }
 
-/// <summary>One route's requests of the last window: counts per second and a ring of recent durations.</summary>
-internal sealed class RouteWindow(TimeSpan window, int capacity = 4096)
+/// <summary>
+/// One route's requests of the last window: counts per second and an HdrHistogram per slot of the
+/// window (<see cref="WindowedHistogram"/>), so that the percentiles cover the whole window at any rate.
+/// </summary>
+internal sealed class RouteWindow(TimeSpan window, TimeProvider time)
 {
     private readonly Lock _gate = new();
     private readonly int _seconds = SecondsOf(window);
     private readonly long[] _bucketSecond = new long[SecondsOf(window)];
     private readonly int[] _requests = new int[SecondsOf(window)];
     private readonly int[] _errors = new int[SecondsOf(window)];
-    private readonly (long Timestamp, double Ms)[] _ring = new (long, double)[capacity];
-    private long _written;
+    private readonly WindowedHistogram _latency = new(window, time);
 
     public void Record(long timestamp, long frequency, double milliseconds, bool error)
     {
@@ -144,17 +147,14 @@ internal sealed class RouteWindow(TimeSpan window, int capacity = 4096)
             {
                 _errors[i]++;
             }
-            _ring[_written % _ring.Length] = (timestamp, milliseconds);
-            _written++;
         }
+        _latency.RecordMilliseconds(milliseconds);
     }
 
     public RouteLatency Read(string route, long now, long frequency)
     {
         var nowSecond = now / frequency;
-        var oldest = now - (long)(_seconds * (double)frequency);
         long requests = 0, errors = 0;
-        double[] values;
         lock (_gate)
         {
             for (var i = 0; i < _seconds; i++)
@@ -165,33 +165,18 @@ internal sealed class RouteWindow(TimeSpan window, int capacity = 4096)
                     errors += _errors[i];
                 }
             }
-            var count = (int)Math.Min(_written, _ring.Length);
-            values = new double[count];
-            var n = 0;
-            for (var i = 0; i < count; i++)
-            {
-                if (_ring[i].Timestamp >= oldest)
-                {
-                    values[n++] = _ring[i].Ms;
-                }
-            }
-            Array.Resize(ref values, n);
         }
-        Array.Sort(values);
+        var latency = _latency.Read();
         return new RouteLatency(
             route,
             Math.Round(requests / (double)_seconds, 2),
             requests == 0 ? 0 : Math.Round(100.0 * errors / requests, 2),
-            At(values, 0.50),
-            At(values, 0.95),
-            At(values, 0.99),
+            latency.P50Ms,
+            latency.P95Ms,
+            latency.P99Ms,
             requests);
     }
 
     // Console:SloWindow is a whole number of seconds, at least one (ConsoleOptionsValidator).
     private static int SecondsOf(TimeSpan window) => (int)window.TotalSeconds;
-
-    // Nearest-rank percentile, as the pool's own percentiles.
-    private static double At(double[] sorted, double q) =>
-        sorted.Length == 0 ? 0 : Math.Round(sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Length) - 1, 0, sorted.Length - 1)], 3);
 }

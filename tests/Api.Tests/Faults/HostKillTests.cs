@@ -54,11 +54,7 @@ public sealed class HostKillTests(FaultFixture fixture)
         environment["Submit__ForceFallback"] = "false";
         await using (await HostProcess.StartAsync(environment, TimeSpan.FromSeconds(60)))
         {
-            var until = DateTime.UtcNow.AddSeconds(60);
-            while (await CountAsync(accepted) < Submissions && DateTime.UtcNow < until)
-            {
-                await Task.Delay(200);
-            }
+            await Eventually.TrueAsync(async () => await CountAsync(accepted) >= Submissions, "the restarted host to replay the spool", TimeSpan.FromSeconds(60));
         }
 
         Assert.Equal(Submissions, await CountAsync(accepted));

@@ -1,4 +1,5 @@
 using ExamConsole.Data.Pool;
+using ExamConsole.Testing;
 using Npgsql;
 
 namespace ExamConsole.Data.Tests.Pool;
@@ -194,17 +195,15 @@ public sealed class PoolEngineTests(PoolFixture fixture)
         await harness.WaitForBackendsAsync(n => n == 3, TimeSpan.FromSeconds(5), "3 again");
     }
 
-    private static async Task TickUntilAsync(EngineHarness harness, Func<bool> condition, string what)
-    {
-        var until = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
+    // The engine acts on its ticks: tick between polls until the condition holds.
+    private static Task TickUntilAsync(EngineHarness harness, Func<bool> condition, string what) =>
+        Eventually.TrueAsync(async () =>
         {
-            if (DateTime.UtcNow > until)
+            if (condition())
             {
-                Assert.Fail($"Waited 10 s for {what}.");
+                return true;
             }
             await harness.Engine.TickAsync(CancellationToken.None);
-            await Task.Delay(50);
-        }
-    }
+            return false;
+        }, what);
 }

@@ -110,20 +110,8 @@ public sealed class EngineHarness : IAsyncDisposable
     public Task<List<int>> BackendPidsAsync() => _fixture.BackendPidsAsync(ApplicationName);
 
     /// <summary>Waits until the server shows <paramref name="count"/> backends of this engine (or fails after the deadline).</summary>
-    public async Task<List<int>> WaitForBackendsAsync(Func<int, bool> condition, TimeSpan deadline, string what)
-    {
-        var until = DateTime.UtcNow + deadline;
-        List<int> pids;
-        while (!condition((pids = await BackendPidsAsync()).Count))
-        {
-            if (DateTime.UtcNow > until)
-            {
-                Assert.Fail($"Backends never became {what} within {deadline.TotalSeconds} s; last count {pids.Count}.");
-            }
-            await Task.Delay(100);
-        }
-        return pids;
-    }
+    public Task<List<int>> WaitForBackendsAsync(Func<int, bool> condition, TimeSpan deadline, string what) =>
+        Eventually.UntilAsync(BackendPidsAsync, pids => condition(pids.Count), $"backends to become {what}", deadline, pids => $"{pids.Count} backends");
 
     public async ValueTask DisposeAsync()
     {

@@ -192,10 +192,17 @@ public sealed class FakeReadiness : IReadinessChecks
 
 public sealed class FakeAuditTrail : IAuditTrail
 {
+    private int _reads;
+
     public List<AuditRecord> Records { get; } = [];
 
-    public Task<IReadOnlyList<AuditRecord>> ListAsync(int limit, CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<AuditRecord>>(Records.Take(limit).ToList());
+    public int Reads => Volatile.Read(ref _reads);
+
+    public Task<IReadOnlyList<AuditRecord>> ListAsync(int limit, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _reads);
+        return Task.FromResult<IReadOnlyList<AuditRecord>>(Records.Take(limit).ToList());
+    }
 }
 
 public sealed class FakeSignIn : IConsoleSignIn

@@ -47,7 +47,7 @@ public sealed class OverviewTests : ConsoleTest
         var cut = RenderPage<Overview>(Viewer);
         Assert.Equal("12", Figure(cut, "busy"));
 
-        Feed.Publish(Samples.Sample(busy: 35, at: Samples.Start.AddSeconds(1)));
+        PublishLive(Samples.Sample(busy: 35, at: Samples.Start.AddSeconds(1)));
 
         cut.WaitForAssertion(() => Assert.Equal("35", Figure(cut, "busy")), TimeSpan.FromSeconds(5));
         Assert.Equal("yellow", cut.Find("[data-testid=gauge]").GetAttribute("data-band"));
@@ -62,7 +62,7 @@ public sealed class OverviewTests : ConsoleTest
         await paused.InvokeAsync(() => paused.Find("[data-testid=pause]").Click());
         Assert.Contains("Resume", paused.Find("[data-testid=pause]").TextContent);
 
-        Feed.Publish(Samples.Sample(busy: 80, at: Samples.Start.AddSeconds(1)));
+        PublishLive(Samples.Sample(busy: 80, at: Samples.Start.AddSeconds(1)));
 
         live.WaitForAssertion(() => Assert.Equal("80", Figure(live, "busy")), TimeSpan.FromSeconds(5));
         Assert.Equal("12", Figure(paused, "busy"));

@@ -26,7 +26,7 @@ public sealed class SlowQueriesTests : ConsoleTest
         Assert.Empty(cut.FindAll("[data-testid=slow-command]"));
 
         Insight.Slow.Add(new SlowCommand(Fakes.Samples.Start, 250, "UPDATE attempts SET ...", "POST /api/attempts/{attemptId}/submit"));
-        Feed.Publish(Fakes.Samples.Sample(at: Fakes.Samples.Start.AddSeconds(1)));
+        PublishLive(Fakes.Samples.Sample(at: Fakes.Samples.Start.AddSeconds(1)));
 
         cut.WaitForAssertion(() => Assert.Contains("UPDATE attempts", cut.Find("[data-testid=slow-command]").TextContent), TimeSpan.FromSeconds(5));
     }

@@ -1,6 +1,7 @@
 using ExamConsole.Console.Components.Pages;
 using ExamConsole.Data.Admin;
 using ExamConsole.Data.Pool;
+using AuditPage = ExamConsole.Console.Components.Pages.Audit;
 
 namespace ExamConsole.Console.Tests.Pages;
 
@@ -22,7 +23,7 @@ public sealed class LeaksTests : ConsoleTest
 
         Leaks.Leaks.Add(new LeaseInfo(7, "POST /api/attempts/{attemptId}/submit", Fakes.Samples.Start, 95, 31337, 2, false));
         Leaks.Events.Add(new LeakEvent(Fakes.Samples.Start, LeakEvent.Held, 7, "POST /api/attempts/{attemptId}/submit", Fakes.Samples.Start, 31, 31337));
-        Feed.Publish(Fakes.Samples.Sample(at: Fakes.Samples.Start.AddSeconds(1)));
+        PublishLive(Fakes.Samples.Sample(at: Fakes.Samples.Start.AddSeconds(1)));
 
         cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=leak]")), TimeSpan.FromSeconds(5));
         var leak = cut.Find("[data-testid=leak]").TextContent;
@@ -89,16 +90,38 @@ public sealed class AuditTests : ConsoleTest
         Assert.Empty(cut.FindAll("[data-testid=audit-row]"));
 
         Audit.Records.Add(new AuditRecord(9, Fakes.Samples.Start, "olga", "fallback.force", "{}", "{}"));
-        // The log is read every third sample taken in: feed samples one by one until it shows. A render
-        // that was not a sample's (a component's own) can make the next sample arrive while one is
-        // pending, and a pending page drops it, so three samples are not always three ticks: allow ten.
-        for (var i = 1; i <= 10 && cut.FindAll("[data-testid=audit-row]").Count == 0; i++)
+        Time.Advance(AuditPage.RefreshPeriod);
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=audit-row]")), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public void Audit_ReadsTheLog_OnItsTimer_NotAtEverySample()
+    {
+        var cut = RenderPage<Audit>(Viewer);
+        Assert.Equal(1, Audit.Reads);
+
+        for (var i = 1; i <= 5; i++)
         {
             var renders = cut.RenderCount;
-            Feed.Publish(Fakes.Samples.Sample(at: Fakes.Samples.Start.AddSeconds(i)));
+            PublishLive(Fakes.Samples.Sample(at: Fakes.Samples.Start.AddSeconds(i)));
             cut.WaitForState(() => cut.RenderCount > renders, TimeSpan.FromSeconds(5));
         }
 
-        Assert.Single(cut.FindAll("[data-testid=audit-row]"));
+        // Five samples in five render throttles: still short of one refresh period.
+        Assert.True(5 * Options.Value.RenderThrottle < AuditPage.RefreshPeriod);
+        Assert.Equal(1, Audit.Reads);
+    }
+
+    [Fact]
+    public async Task Audit_Closed_ReadsTheLogNoMore()
+    {
+        RenderPage<Audit>(Viewer);
+        Assert.Equal(1, Audit.Reads);
+
+        await DisposeComponentsAsync();
+        Time.Advance(AuditPage.RefreshPeriod * 3);
+
+        Assert.Equal(1, Audit.Reads);
     }
 }
