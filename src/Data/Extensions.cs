@@ -50,6 +50,7 @@ public static class Extensions
         services.AddSingleton<IProcessMemory, ProcessMemory>();
         services.AddSingleton<PoolEngine>();
         services.AddSingleton<IPoolEngine>(sp => sp.GetRequiredService<PoolEngine>());
+        services.AddSingleton<ILeaseWatch>(sp => sp.GetRequiredService<PoolEngine>());
         services.AddHostedService<PoolEngineService>();
         services.AddSingleton<ExamDb>();
         services.AddSingleton<MaintenanceDatabase>();

@@ -21,7 +21,6 @@ public sealed class OperatorActions
     public const string SystemActor = "system";
 
     private readonly IPoolEngine _pool;
-    private readonly PoolEngine _engine;
     private readonly AdmissionController _admission;
     private readonly DatabaseResilience _resilience;
     private readonly SubmissionService _submissions;
@@ -33,7 +32,6 @@ public sealed class OperatorActions
 
     public OperatorActions(
         IPoolEngine pool,
-        PoolEngine engine,
         AdmissionController admission,
         DatabaseResilience resilience,
         SubmissionService submissions,
@@ -45,7 +43,6 @@ public sealed class OperatorActions
     {
         _view = view;
         _pool = pool;
-        _engine = engine;
         _admission = admission;
         _resilience = resilience;
         _submissions = submissions;
@@ -65,6 +62,9 @@ public sealed class OperatorActions
 
     public PoolSnapshot Pool() => _pool.Snapshot();
 
+    /// <summary>What the server lets the pool have, read now.</summary>
+    public Task<ServerLimit> ServerLimitAsync(CancellationToken cancellationToken) => _pool.ServerLimitAsync(cancellationToken);
+
     public AdmissionState Throttle() => _admission.State();
 
     public CircuitStatus Circuit() => new(_resilience.State, _spool.Depth, _spool.OldestAcceptedAt, _submissions.ForceFallback);
@@ -72,7 +72,18 @@ public sealed class OperatorActions
     public async Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken)
     {
         var before = _pool.Snapshot();
-        var after = await _pool.ResizeAsync(maxSize, minSize, cancellationToken);
+        PoolSnapshot after;
+        try
+        {
+            after = await _pool.ResizeAsync(maxSize, minSize, cancellationToken);
+        }
+        catch (Exception refusal) when (refusal is PoolSizeInvalidException or PoolSizeRejectedException)
+        {
+            AdminLog.PoolResizeRefused(_logger, actor, maxSize, minSize, refusal.Message);
+            await AdminChanges.RecordAsync(_audit, _logger, actor, PoolApi.ResizeRefusedAction, new PoolSize(before.MaxSize, before.MinSize),
+                new PoolResizeRefusal(maxSize, minSize, refusal.Message));
+            throw;
+        }
         AdminLog.PoolResized(_logger, actor, before.MaxSize, before.MinSize, after.MaxSize, after.MinSize);
         await AdminChanges.RecordAsync(_audit, _logger, actor, PoolApi.ResizeAction, new PoolSize(before.MaxSize, before.MinSize), new PoolSize(after.MaxSize, after.MinSize));
         return after;
@@ -80,8 +91,8 @@ public sealed class OperatorActions
 
     public async Task<PoolSnapshot> SetAcquireTimeoutAsync(string actor, TimeSpan acquireTimeout, CancellationToken cancellationToken)
     {
-        var before = _engine.Snapshot().Lifecycle.AcquireTimeoutMs;
-        var after = await _engine.SetAcquireTimeoutAsync(acquireTimeout, cancellationToken);
+        var before = _pool.Snapshot().Lifecycle.AcquireTimeoutMs;
+        var after = await _pool.SetAcquireTimeoutAsync(acquireTimeout, cancellationToken);
         await AdminChanges.RecordAsync(_audit, _logger, actor, "pool.acquire_timeout", new { acquireTimeoutMs = before }, new { acquireTimeoutMs = after.Lifecycle.AcquireTimeoutMs });
         return after;
     }

@@ -11,7 +11,7 @@ namespace ExamConsole.Data.Pool;
 /// warm the pool to its minimum, resize it at run time by generations, and shorten the connection
 /// lifecycle under memory pressure. Open, busy, idle and pending come from Npgsql's own metrics.
 /// </summary>
-public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
+public sealed partial class PoolEngine : IPoolEngine, ILeaseWatch, IAsyncDisposable
 {
     private const int LeakEventCapacity = 200;
     private const int WarmBatch = 64;
@@ -219,6 +219,8 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
         return _active.Values.Count(l => l.TakenAt <= since);
     }
 
+    public TimeSpan Threshold => _dataSource.Current.Settings.LeakThreshold;
+
     /// <summary>The leases held now, longest first.</summary>
     public IReadOnlyList<LeaseInfo> ActiveLeases() => Describe(_active.Values);
 
@@ -241,28 +243,24 @@ public sealed partial class PoolEngine : IPoolEngine, IAsyncDisposable
     /// <summary>What the leak watch saw lately, newest first.</summary>
     public IReadOnlyList<LeakEvent> LeakEvents() => _leakEvents.Reverse().ToList();
 
-    public async Task<int> ServerLimitAsync(CancellationToken cancellationToken)
+    public async Task<ServerLimit> ServerLimitAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _control.OpenConnectionAsync(cancellationToken);
         await using var command = new NpgsqlCommand("SELECT current_setting('max_connections')::int", connection);
         var maxConnections = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-        return maxConnections - _configured.ServerReserve;
+        return new ServerLimit(maxConnections, _configured.ServerReserve);
     }
 
     public async Task<PoolSnapshot> ResizeAsync(int maxSize, int minSize, CancellationToken cancellationToken)
     {
-        if (maxSize < 1 || minSize < 0 || minSize > maxSize)
+        if (PoolSizeRule.CheckBounds(maxSize, minSize) is { Count: > 0 } errors)
         {
-            throw new ArgumentException($"A pool needs 1 <= maxSize and 0 <= minSize <= maxSize (got max {maxSize}, min {minSize}).");
+            throw new PoolSizeInvalidException(maxSize, minSize, errors);
         }
         await _changing.WaitAsync(cancellationToken);
         try
         {
-            var allowed = await ServerLimitAsync(cancellationToken);
-            if (maxSize > allowed)
-            {
-                throw new PoolSizeRejectedException(maxSize, allowed + _configured.ServerReserve, _configured.ServerReserve);
-            }
+            PoolSizeRule.Ensure(maxSize, minSize, await ServerLimitAsync(cancellationToken));
             var configured = _configured.Clone();
             configured.MaxSize = maxSize;
             configured.MinSize = minSize;
