@@ -56,6 +56,7 @@ public static class Extensions
         services.AddOptions<ServerTelemetryOptions>().BindConfiguration(ServerTelemetryOptions.SectionName).ValidateOnStart();
         services.AddSingleton<TelemetryDataSource>();
         services.AddSingleton<ServerView>();
+        services.AddSingleton<IBackendSignals>(sp => sp.GetRequiredService<ServerView>());
         services.AddSingleton<ServerStatsCache>();
         services.AddSingleton<ServerSampler>();
         services.AddSingleton<IServerSampler>(sp => sp.GetRequiredService<ServerSampler>());
@@ -70,6 +71,7 @@ public static class Extensions
         services.AddSingleton<AdminPasswords>();
         services.AddSingleton<AdminSeeder>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditLog>());
         services.AddSingleton<DatabaseInitializer>();
         return builder;
     }

@@ -1,4 +1,7 @@
+using ExamConsole.Api.Admission;
 using ExamConsole.Api.Auth;
+using ExamConsole.Api.Resilience;
+using ExamConsole.Api.Submissions;
 using ExamConsole.Data.Admin;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -27,6 +30,10 @@ public static class AdminApi
             return new LoginThrottle(admin.LoginAttemptsPerWindow, admin.LoginWindow);
         });
         services.AddSingleton<AdminSignIn>();
+        // What the operator actions act on, each seen through the interface of what an operator may do with it.
+        services.AddSingleton<IAdmissionLimits>(sp => sp.GetRequiredService<AdmissionController>());
+        services.AddSingleton<ICircuitControl>(sp => sp.GetRequiredService<DatabaseResilience>());
+        services.AddSingleton<ISubmissionFallback, SubmissionFallback>();
         services.AddSingleton<OperatorActions>();
         services.AddSingleton<EmergencyPlaybook>();
         services.AddAuthorizationBuilder()

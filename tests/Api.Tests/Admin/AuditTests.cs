@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ExamConsole.Api.Admin;
+using ExamConsole.Data.Pool;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Api.Tests.Admin;
 
@@ -70,6 +73,20 @@ public sealed class AuditTests(ApiFixture fixture)
         Assert.Equal((pool.MaxSize, pool.Generation), (after.MaxSize, after.Generation));
     }
 
+    [Fact]
+    public async Task Audit_RefusedResizeOnTheConsolesPath_IsRecordedWithTheConsoleUser()
+    {
+        // The console's controls call OperatorActions as the API does; the refusal is the same and audited the same.
+        var actions = fixture.Factory.Services.GetRequiredService<OperatorActions>();
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, await fixture.ViewerTokenAsync());
+
+        var error = await Assert.ThrowsAsync<PoolSizeRejectedException>(() => actions.ResizePoolAsync("olga", 181, 0, CancellationToken.None));
+        var newest = Assert.Single((await client.GetFromJsonAsync<List<AuditBody>>("/api/admin/audit?limit=1"))!);
+
+        Assert.Equal(("olga", "pool.resize.refused"), (newest.Actor, newest.Action));
+        Assert.Equal(error.Message, newest.After!.Value.GetProperty("refusal").GetString());
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-1")]
@@ -83,7 +100,7 @@ public sealed class AuditTests(ApiFixture fixture)
         await AdminAssert.InvalidAsync(response, "limit");
     }
 
-    private static void AssertRefusal(AuditBody entry, ExamConsole.Data.Pool.PoolSnapshot pool, (int Max, int Min) requested, string refusal)
+    private static void AssertRefusal(AuditBody entry, PoolSnapshot pool, (int Max, int Min) requested, string refusal)
     {
         Assert.Equal("admin", entry.Actor);
         Assert.Equal("pool.resize.refused", entry.Action);
