@@ -40,7 +40,8 @@ public static class PoolSizeRule
         {
             errors[minName] = [$"{minName} is required: the connections kept open, from 0 to {maxName}."];
         }
-        else if (min < 0 || (maxSize is { } m && min > m))
+        // The minimum is measured against a maximum that makes sense, so that one wrong value gives one error.
+        else if (min < 0 || (maxSize is { } m and >= 1 and <= PoolSettings.MaxSizeLimit && min > m))
         {
             var upTo = maxSize is { } top ? $"{maxName} ({N(top)})" : maxName;
             errors[minName] = [$"{minName} must be between 0 and {upTo} (got {N(min)})."];

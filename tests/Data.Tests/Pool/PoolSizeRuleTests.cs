@@ -44,6 +44,14 @@ public sealed class PoolSizeRuleTests
     }
 
     [Fact]
+    public void CheckBounds_NonsenseMaximum_IsTheOnlyError()
+    {
+        var errors = PoolSizeRule.CheckBounds(-5, 0);
+
+        Assert.Equal(["maxSize"], errors.Keys);
+    }
+
+    [Fact]
     public void CheckBounds_MissingValues_AreNamedAsRequired()
     {
         var errors = PoolSizeRule.CheckBounds(null, null);
