@@ -3,8 +3,10 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using ExamConsole.Console.Hosting;
 using ExamConsole.Data.Pool;
+using ExamConsole.Data.Telemetry;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace ExamConsole.Benchmarks;
@@ -32,7 +34,7 @@ public class PoolLeaseBenchmarks
     private NpgsqlDataSource? _bare;
     private ServiceProvider? _services;
     private NpgsqlPoolMetrics? _metrics;
-    private readonly List<(ExamDataSource DataSource, PoolEngine Engine)> _engines = [];
+    private readonly List<(ExamDataSource DataSource, TelemetryDataSource Telemetry)> _engines = [];
     private PoolEngine? _engine;
     private PoolEngine? _engineNoRecycle;
 
@@ -90,9 +92,9 @@ public class PoolLeaseBenchmarks
     [GlobalCleanup]
     public async Task StopAsync()
     {
-        foreach (var (dataSource, engine) in _engines)
+        foreach (var (dataSource, telemetry) in _engines)
         {
-            await engine.DisposeAsync();
+            await telemetry.DisposeAsync();
             await dataSource.DisposeAsync();
         }
         _metrics?.Dispose();
@@ -168,8 +170,13 @@ public class PoolLeaseBenchmarks
     private PoolEngine BuildEngine(string connectionString, PoolSettings settings, PoolMeters meters)
     {
         var dataSource = new ExamDataSource(connectionString, settings, NullLoggerFactory.Instance);
-        var engine = new PoolEngine(dataSource, _metrics!, meters, new ProcessMemory(), TimeProvider.System, NullLogger<PoolEngine>.Instance);
-        _engines.Add((dataSource, engine));
+        // The engine's side of the server (limit, leak reclaim) goes through the telemetry pool, as in the host.
+        var options = new ServerTelemetryOptions();
+        var telemetry = new TelemetryDataSource(connectionString, options, NullLoggerFactory.Instance);
+        var view = new ServerView(telemetry, Options.Create(options), TimeProvider.System);
+        var sampler = new ServerSampler(view, new ServerStatsCache(), Options.Create(options), TimeProvider.System, NullLogger<ServerSampler>.Instance);
+        var engine = new PoolEngine(dataSource, _metrics!, meters, new ProcessMemory(), sampler, view, TimeProvider.System, NullLogger<PoolEngine>.Instance);
+        _engines.Add((dataSource, telemetry));
         return engine;
     }
 

@@ -3,9 +3,11 @@ using ExamConsole.Data.Maintenance;
 using ExamConsole.Data.Pool;
 using ExamConsole.Data.Seeding;
 using ExamConsole.Data.Stores;
+using ExamConsole.Data.Telemetry;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -49,8 +51,20 @@ public static class Extensions
         services.AddSingleton<NpgsqlPoolMetrics>();
         services.AddSingleton<PoolMeters>();
         services.AddSingleton<IProcessMemory, ProcessMemory>();
+        // The one sampler of the server's figures: the engine's server limit and snapshot read it, so it
+        // belongs to the data side (AddServerTelemetry adds the operators' views over the same pool).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ServerTelemetryOptions>, ServerTelemetryOptionsValidator>());
+        services.AddOptions<ServerTelemetryOptions>().BindConfiguration(ServerTelemetryOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<TelemetryDataSource>();
+        services.AddSingleton<ServerView>();
+        services.AddSingleton<IBackendSignals>(sp => sp.GetRequiredService<ServerView>());
+        services.AddSingleton<ServerStatsCache>();
+        services.AddSingleton<ServerSampler>();
+        services.AddSingleton<IServerSampler>(sp => sp.GetRequiredService<ServerSampler>());
+        services.AddHostedService(sp => sp.GetRequiredService<ServerSampler>());
         services.AddSingleton<PoolEngine>();
         services.AddSingleton<IPoolEngine>(sp => sp.GetRequiredService<PoolEngine>());
+        services.AddSingleton<ILeaseWatch>(sp => sp.GetRequiredService<PoolEngine>());
         services.AddHostedService<PoolEngineService>();
         services.AddSingleton<ExamDb>();
         services.AddSingleton<AttemptStore>();
@@ -63,6 +77,7 @@ public static class Extensions
         services.AddSingleton<AdminAccounts>();
         services.AddSingleton<AdminSeeder>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditLog>());
         services.AddSingleton<DatabaseInitializer>();
         return builder;
     }

@@ -5,36 +5,34 @@ using ExamConsole.Data.Admin;
 using ExamConsole.Data.Pool;
 using ExamConsole.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Api.Tests;
 
 /// <summary>
-/// What the operator API tests share: a second host on the same database with a fake pool engine
-/// (the real one is not part of this host yet), and one sign-in per administrator for the whole
-/// run, since logins per username are throttled.
+/// What the operator API tests share: the host's own pool engine (the real one, on the test cluster's
+/// max_connections 200 less the reserve 20), and one sign-in per administrator for the whole run,
+/// since logins per username are throttled.
 /// </summary>
 public sealed partial class ApiFixture
 {
-    private readonly Lazy<WebApplicationFactory<Program>> _poolHost;
     private readonly Lazy<Task<string>> _operatorToken;
     private readonly Lazy<Task<string>> _viewerToken;
 
     public ApiFixture()
     {
-        // A spool folder of its own: two hosts must never write one spool file.
-        _poolHost = new(() => Factory.WithWebHostBuilder(builder => builder
-            .UseSetting("Spool:Directory", Path.Combine(Path.GetTempPath(), "examconsole-spool-" + Guid.NewGuid().ToString("N")))
-            .ConfigureTestServices(services => services.AddSingleton<IPoolEngine>(PoolEngine))));
         _operatorToken = new(() => AdminTokenAsync(AdminSeeder.AdminUsername, ExamHostFactory.AdminPassword));
         _viewerToken = new(() => AdminTokenAsync(AdminSeeder.ViewerUsername, ExamHostFactory.ViewerPassword));
     }
 
-    internal FakePoolEngine PoolEngine { get; } = new();
+    /// <summary>The host's pool engine.</summary>
+    public IPoolEngine Pool => Factory.Services.GetRequiredService<IPoolEngine>();
 
-    /// <summary>The host with <see cref="PoolEngine"/> registered; disposed with <see cref="Factory"/>.</summary>
-    public WebApplicationFactory<Program> PoolHost => _poolHost.Value;
+    /// <summary>
+    /// Puts the pool back to its size of now when disposed, straight through the engine (so without an
+    /// audit entry): a test that resizes leaves the next one the configured pool.
+    /// </summary>
+    public IAsyncDisposable KeepPoolSize() => new PoolSizeKeeper(Pool);
 
     public Task<string> OperatorTokenAsync() => _operatorToken.Value;
 
@@ -49,6 +47,20 @@ public sealed partial class ApiFixture
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
         return client;
+    }
+
+    private sealed class PoolSizeKeeper(IPoolEngine pool) : IAsyncDisposable
+    {
+        private readonly PoolSnapshot _before = pool.Snapshot();
+
+        public async ValueTask DisposeAsync()
+        {
+            var now = pool.Snapshot();
+            if (now.MaxSize != _before.MaxSize || now.MinSize != _before.MinSize)
+            {
+                await pool.ResizeAsync(_before.MaxSize, _before.MinSize, CancellationToken.None);
+            }
+        }
     }
 
     private async Task<string> AdminTokenAsync(string username, string password)

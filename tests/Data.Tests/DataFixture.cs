@@ -39,6 +39,9 @@ public sealed class DataFixture : IAsyncLifetime
     public static ServerView View(TelemetryDataSource telemetry, ServerTelemetryOptions? options = null, TimeProvider? time = null) =>
         new(telemetry, Options.Create(options ?? new ServerTelemetryOptions()), time ?? TimeProvider.System);
 
+    public static ServerSampler Sampler(ServerView view, ServerTelemetryOptions? options = null, TimeProvider? time = null) =>
+        new(view, new ServerStatsCache(), Options.Create(options ?? new ServerTelemetryOptions()), time ?? TimeProvider.System, NullLogger<ServerSampler>.Instance);
+
     public static ExamDataSource Pool(string connectionString, PoolSettings settings) =>
         new(connectionString, settings, NullLoggerFactory.Instance);
 

@@ -23,7 +23,8 @@ internal static class Readiness
         options ??= new ReadinessOptions();
         await using var telemetry = DataFixture.Telemetry(connectionString);
         var probe = new MetricsEndpointProbe(new PlainHttpClientFactory(), new ServiceCollection().BuildServiceProvider(), Options.Create(options));
-        var readiness = new ReadinessService(telemetry, main, probe, Options.Create(options), NullLogger<ReadinessService>.Instance);
+        var sampler = DataFixture.Sampler(DataFixture.View(telemetry));
+        var readiness = new ReadinessService(telemetry, main, sampler, probe, Options.Create(options), NullLogger<ReadinessService>.Instance);
         return await readiness.EvaluateAsync(CancellationToken.None);
     }
 

@@ -1,5 +1,8 @@
 using System.Security.Claims;
+using ExamConsole.Api.Admission;
 using ExamConsole.Api.Auth;
+using ExamConsole.Api.Resilience;
+using ExamConsole.Api.Submissions;
 using ExamConsole.Data.Admin;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
@@ -35,6 +38,10 @@ public static class AdminApi
         // on every request, cached token or not, so a revoked session ends however often it was used.
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure(options => options.Events.OnTokenValidated = CheckAdminSessionAsync);
+        // What the operator actions act on, each seen through the interface of what an operator may do with it.
+        services.AddSingleton<IAdmissionLimits>(sp => sp.GetRequiredService<AdmissionController>());
+        services.AddSingleton<ICircuitControl>(sp => sp.GetRequiredService<DatabaseResilience>());
+        services.AddSingleton<ISubmissionFallback, SubmissionFallback>();
         services.AddSingleton<OperatorActions>();
         services.AddSingleton<EmergencyPlaybook>();
         services.AddAuthorizationBuilder()

@@ -19,7 +19,7 @@ internal static class AdminChanges
     /// If the database refuses, the change stays made and answered as such, and the entry goes to the
     /// error log in full instead, so that it is not lost.
     /// </summary>
-    public static async Task RecordAsync(AuditLog audit, ILogger logger, string actor, string action, object? before, object? after)
+    public static async Task RecordAsync(IAuditLog audit, ILogger logger, string actor, string action, object? before, object? after)
     {
         try
         {

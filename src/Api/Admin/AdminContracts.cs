@@ -16,6 +16,9 @@ public sealed record PoolSizeRequest(int? MaxSize, int? MinSize);
 /// <summary>A pool size as the audit log records it before and after a resize.</summary>
 public sealed record PoolSize(int MaxSize, int MinSize);
 
+/// <summary>A resize the pool-size rule refused, as the audit log records it after the pool as it stayed.</summary>
+public sealed record PoolResizeRefusal(int RequestedMaxSize, int RequestedMinSize, string Refusal);
+
 public sealed record AuditEntryResponse(DateTimeOffset At, string Actor, string Action, JsonElement? Before, JsonElement? After);
 
 /// <summary>Source-generated serialization of the operator contracts.</summary>

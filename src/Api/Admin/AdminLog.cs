@@ -19,8 +19,8 @@ internal static partial class AdminLog
     [LoggerMessage(Level = LogLevel.Information, Message = "'{Actor}' resized the pool from max {OldMax}/min {OldMin} to max {NewMax}/min {NewMin}")]
     public static partial void PoolResized(ILogger logger, string actor, int oldMax, int oldMin, int newMax, int newMin);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "'{Actor}' asked for a pool of {Requested} connections; refused, at most {Allowed} fit")]
-    public static partial void PoolResizeRejected(ILogger logger, string actor, int requested, int allowed);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "'{Actor}' asked for a pool of max {RequestedMax}/min {RequestedMin}; refused: {Reason}")]
+    public static partial void PoolResizeRefused(ILogger logger, string actor, int requestedMax, int requestedMin, string reason);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The change was made but its audit entry could not be written; recorded here instead: actor '{Actor}', action {Action}, before {Before}, after {After}")]
     public static partial void AuditWriteFailed(ILogger logger, Exception exception, string actor, string action, object? before, object? after);

@@ -19,7 +19,7 @@ public sealed record PlaybookStep(
 /// exhaustion", as guided steps over live figures. Each action is one of <see cref="OperatorActions"/>
 /// (so audited), remembers what it replaced, and can be reverted.
 /// </summary>
-public sealed class EmergencyPlaybook(OperatorActions actions, PoolEngine engine)
+public sealed class EmergencyPlaybook(OperatorActions actions, IPoolEngine engine, ILeaseWatch leases)
 {
     public const string HighUsage = "high-connection-usage";
     public const string Exhaustion = "pool-exhaustion";
@@ -43,8 +43,8 @@ public sealed class EmergencyPlaybook(OperatorActions actions, PoolEngine engine
     {
         var pool = engine.Snapshot();
         var circuit = actions.Circuit();
-        var limit = await engine.ServerLimitAsync(cancellationToken);
-        var leaks = engine.SuspectedLeaks().Count;
+        var limit = (await engine.ServerLimitAsync(cancellationToken)).Allowed;
+        var leaks = leases.SuspectedLeaks().Count;
         Dictionary<string, object> replaced;
         lock (_gate)
         {
@@ -59,7 +59,7 @@ public sealed class EmergencyPlaybook(OperatorActions actions, PoolEngine engine
                 "Long holds with short acquires mean slow statements; long acquires with short holds mean too few connections."),
             new(
                 "leaks", HighUsage, 2, "Check for connection leaks", false, false,
-                $"{leaks} lease(s) held past the leak threshold ({engine.DataSource.Current.Settings.LeakThreshold.TotalSeconds:F0} s)", null,
+                $"{leaks} lease(s) held past the leak threshold ({leases.Threshold.TotalSeconds:F0} s)", null,
                 "A leaked lease holds a connection that no request uses; the Leaks page shows where it was taken."),
             new(
                 "slow-queries", HighUsage, 3, "Analyze slow query logs", false, false,
@@ -112,7 +112,7 @@ public sealed class EmergencyPlaybook(OperatorActions actions, PoolEngine engine
                 break;
             case ScalePool:
                 Remember(stepId, new PoolSize(pool.MaxSize, pool.MinSize));
-                await actions.ResizePoolAsync(actor, await engine.ServerLimitAsync(cancellationToken), pool.MinSize, cancellationToken);
+                await actions.ResizePoolAsync(actor, (await engine.ServerLimitAsync(cancellationToken)).Allowed, pool.MinSize, cancellationToken);
                 break;
             default:
                 throw new KeyNotFoundException($"There is no playbook action '{stepId}'.");

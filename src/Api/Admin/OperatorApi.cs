@@ -37,7 +37,7 @@ public static class OperatorApi
             TypedResults.Ok(await actions.CloseCircuitAsync(AdminChanges.ActorOf(user)))).RequireAuthorization(AdminPolicies.Act);
         group.MapPut("/fallback", SetFallbackAsync).RequireAuthorization(AdminPolicies.Act);
         group.MapPost("/spool/drain", DrainAsync).RequireAuthorization(AdminPolicies.Act);
-        group.MapGet("/pool/leases", (PoolEngine engine) => TypedResults.Ok(new LeasesResponse(engine.SuspectedLeaks(), engine.LeakEvents(), engine.ActiveLeases().Count)));
+        group.MapGet("/pool/leases", (ILeaseWatch leases) => TypedResults.Ok(new LeasesResponse(leases.SuspectedLeaks(), leases.LeakEvents(), leases.ActiveLeases().Count)));
         group.MapGet("/playbook", async (EmergencyPlaybook playbook, CancellationToken ct) => TypedResults.Ok(await playbook.StepsAsync(ct)));
         group.MapPost("/playbook/{step}/apply", ApplyAsync).RequireAuthorization(AdminPolicies.Act);
         group.MapPost("/playbook/{step}/revert", RevertAsync).RequireAuthorization(AdminPolicies.Act);

@@ -1,13 +1,10 @@
 using System.Security.Claims;
 using ExamConsole.Api.Infrastructure;
-using ExamConsole.Data.Admin;
 using ExamConsole.Data.Pool;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Logging;
 
 namespace ExamConsole.Api.Admin;
 
@@ -18,6 +15,9 @@ namespace ExamConsole.Api.Admin;
 public static class PoolApi
 {
     public const string ResizeAction = "pool.resize";
+
+    /// <summary>The audit action of a resize the pool-size rule refused.</summary>
+    public const string ResizeRefusedAction = "pool.resize.refused";
 
     public static RouteGroupBuilder MapPoolApi(this IEndpointRouteBuilder admin)
     {
@@ -36,24 +36,24 @@ public static class PoolApi
         PoolSizeRequest request,
         ClaimsPrincipal user,
         OperatorActions actions,
-        ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        if (Validate(request) is { Count: > 0 } errors)
+        if (request is not { MaxSize: { } maxSize, MinSize: { } minSize })
         {
-            return Problems.Invalid(errors);
+            return Problems.Invalid(PoolSizeRule.CheckBounds(request.MaxSize, request.MinSize));
         }
-        var logger = loggers.CreateLogger(AdminLog.Category);
-        var actor = AdminChanges.ActorOf(user);
-        int maxSize = request.MaxSize!.Value, minSize = request.MinSize!.Value;
-        PoolSnapshot after;
+        // Every other refusal is the rule's, met in OperatorActions, which logs and audits it the same for
+        // the console and the API.
         try
         {
-            after = await actions.ResizePoolAsync(actor, maxSize, minSize, cancellationToken);
+            return TypedResults.Ok(await actions.ResizePoolAsync(AdminChanges.ActorOf(user), maxSize, minSize, cancellationToken));
+        }
+        catch (PoolSizeInvalidException invalid)
+        {
+            return Problems.Invalid(invalid.Errors.ToDictionary());
         }
         catch (PoolSizeRejectedException rejected)
         {
-            AdminLog.PoolResizeRejected(logger, actor, rejected.RequestedMax, rejected.Allowed);
             return TypedResults.Problem(
                 rejected.Message,
                 statusCode: StatusCodes.Status409Conflict,
@@ -66,35 +66,5 @@ public static class PoolApi
                     ["allowed"] = rejected.Allowed,
                 });
         }
-        return TypedResults.Ok(after);
     }
-
-    /// <summary>The request's errors by field; empty when the size makes sense (the server may still refuse it).</summary>
-    public static Dictionary<string, string[]> Validate(PoolSizeRequest request)
-    {
-        var errors = new Dictionary<string, string[]>();
-        var range = $"between 1 and {PoolSettings.MaxSizeLimit}";
-        if (request.MaxSize is not { } max)
-        {
-            errors["maxSize"] = [$"maxSize is required: the most connections the pool may hold, {range}."];
-        }
-        else if (max is < 1 or > PoolSettings.MaxSizeLimit)
-        {
-            errors["maxSize"] = [$"maxSize must be {range} (got {max})."];
-        }
-        if (request.MinSize is not { } min)
-        {
-            errors["minSize"] = ["minSize is required: the connections kept open, from 0 to maxSize."];
-        }
-        else if (min < 0)
-        {
-            errors["minSize"] = [$"minSize must not be negative (got {min})."];
-        }
-        else if (request.MaxSize is { } m && min > m)
-        {
-            errors["minSize"] = [$"minSize ({min}) must not be above maxSize ({m})."];
-        }
-        return errors;
-    }
-
 }

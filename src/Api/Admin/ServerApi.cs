@@ -61,9 +61,10 @@ public static partial class ServerApi
             longRunning.Select(LongRunningResponse.From).ToList()));
     }
 
-    public static async Task<Ok<ServerResponse>> ServerAsync(ServerView view, ServerStatsCache cache, CancellationToken cancellationToken)
+    public static async Task<Ok<ServerResponse>> ServerAsync(ServerView view, IServerSampler sampler, CancellationToken cancellationToken)
     {
-        var stats = await view.ReadStatsAsync(cancellationToken);
+        // Read now, through the one sampler, which keeps the figures for the pool snapshot too.
+        var stats = await sampler.SampleAsync(cancellationToken);
         var longRunning = await view.LongRunningAsync(null, cancellationToken);
         return TypedResults.Ok(new ServerResponse(
             stats.At,
@@ -71,7 +72,7 @@ public static partial class ServerApi
             new BackendsResponse(stats.Active, stats.Idle, stats.IdleInTransaction, stats.Waiting, stats.Total),
             view.LongRunningThreshold.TotalMilliseconds,
             longRunning.Select(LongRunningResponse.From).ToList(),
-            cache.Latest?.At));
+            sampler.Latest?.At));
     }
 
     public static Task<Results<Ok<BackendSignalResponse>, ProblemHttpResult>> CancelAsync(

@@ -10,7 +10,7 @@ namespace ExamConsole.Api.Admission;
 /// for a high-priority request by shedding the newest low-priority waiter. Every wait is bounded
 /// by <see cref="AdmissionOptions.QueueTimeout"/>.
 /// </summary>
-public sealed class AdmissionController : IDisposable
+public sealed class AdmissionController : IAdmissionLimits, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<Waiter>[] _queues = [new(), new()];

@@ -12,7 +12,7 @@ namespace ExamConsole.Api.Resilience;
 /// for idempotent operations only, and one circuit breaker shared by all of them, which opens on a
 /// failure ratio and which an operator can open (isolate) and close.
 /// </summary>
-public sealed partial class DatabaseResilience
+public sealed partial class DatabaseResilience : ICircuitControl
 {
     public const string Closed = "closed";
     public const string Open = "open";

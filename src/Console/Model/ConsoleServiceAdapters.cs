@@ -7,7 +7,7 @@ using ExamConsole.Data.Telemetry.Readiness;
 
 namespace ExamConsole.Console.Model;
 
-internal sealed class OperatorControls(OperatorActions actions, IPoolEngine engine) : IOperatorControls
+internal sealed class OperatorControls(OperatorActions actions) : IOperatorControls
 {
     public PoolSnapshot Pool() => actions.Pool();
 
@@ -15,7 +15,7 @@ internal sealed class OperatorControls(OperatorActions actions, IPoolEngine engi
 
     public CircuitStatus Circuit() => actions.Circuit();
 
-    public Task<int> ServerLimitAsync(CancellationToken cancellationToken) => engine.ServerLimitAsync(cancellationToken);
+    public Task<ServerLimit> ServerLimitAsync(CancellationToken cancellationToken) => actions.ServerLimitAsync(cancellationToken);
 
     public Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken) =>
         actions.ResizePoolAsync(actor, maxSize, minSize, cancellationToken);
@@ -66,15 +66,15 @@ internal sealed class ServerInsight(ServerView view, SlowCommandLog log, SlowCom
         actions.SignalBackendAsync(actor, pid, terminate: true, cancellationToken);
 }
 
-internal sealed class LeakWatch(PoolEngine engine) : ILeakWatch
+internal sealed class LeakWatch(ILeaseWatch leases) : ILeakWatch
 {
-    public TimeSpan Threshold => engine.DataSource.Current.Settings.LeakThreshold;
+    public TimeSpan Threshold => leases.Threshold;
 
-    public int ActiveLeases => engine.ActiveLeases().Count;
+    public int ActiveLeases => leases.ActiveLeases().Count;
 
-    public IReadOnlyList<LeaseInfo> SuspectedLeaks() => engine.SuspectedLeaks();
+    public IReadOnlyList<LeaseInfo> SuspectedLeaks() => leases.SuspectedLeaks();
 
-    public IReadOnlyList<LeakEvent> LeakEvents() => engine.LeakEvents();
+    public IReadOnlyList<LeakEvent> LeakEvents() => leases.LeakEvents();
 }
 
 internal sealed class ReadinessChecks(ReadinessService readiness) : IReadinessChecks

@@ -16,10 +16,10 @@ public interface IOperatorControls
 
     CircuitStatus Circuit();
 
-    /// <summary>The most connections the server lets the pool have (max_connections less the reserve).</summary>
-    Task<int> ServerLimitAsync(CancellationToken cancellationToken);
+    /// <summary>What the server lets the pool have (max_connections less the reserve).</summary>
+    Task<ServerLimit> ServerLimitAsync(CancellationToken cancellationToken);
 
-    /// <summary>Throws <see cref="PoolSizeRejectedException"/> for a size the server cannot take.</summary>
+    /// <summary>Asks <see cref="PoolSizeRule"/>: throws <see cref="PoolSizeInvalidException"/> or <see cref="PoolSizeRejectedException"/>, logged and audited.</summary>
     Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken);
 
     Task<AdmissionState> SetThrottleAsync(string actor, int? maxConcurrent, int? queueLimit);

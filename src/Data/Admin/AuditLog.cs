@@ -7,12 +7,22 @@ namespace ExamConsole.Data.Admin;
 /// <summary>One audit entry as read back; <see cref="Before"/> and <see cref="After"/> are JSON text.</summary>
 public sealed record AuditRecord(long Id, DateTimeOffset At, string Actor, string Action, string? Before, string? After);
 
+/// <summary>The audit log as the operator actions write to it and the views read it.</summary>
+public interface IAuditLog
+{
+    /// <summary>Records <paramref name="action"/> by <paramref name="actor"/>, with the states before and after it serialized as JSON.</summary>
+    Task<AuditRecord> WriteAsync(string actor, string action, object? before, object? after, CancellationToken cancellationToken);
+
+    /// <summary>The newest entries first.</summary>
+    Task<IReadOnlyList<AuditRecord>> ListAsync(int limit, CancellationToken cancellationToken = default);
+}
+
 /// <summary>
 /// The record of what administrators changed. It lives with the data, not the HTTP layer, so that
 /// every place that changes the deployment (operator API, console pages, the pool engine acting on
 /// its own) writes to the same log without depending on the API project.
 /// </summary>
-public sealed class AuditLog(ExamDb db, TimeProvider time)
+public sealed class AuditLog(ExamDb db, TimeProvider time) : IAuditLog
 {
     public const int MaxListLimit = 1000;
     public const int MaxActorLength = AdminAccount.MaxUsernameLength;

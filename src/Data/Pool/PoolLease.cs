@@ -8,12 +8,12 @@ namespace ExamConsole.Data.Pool;
 /// </summary>
 public sealed class PoolLease : IAsyncDisposable
 {
-    private readonly PoolEngine _engine;
+    private readonly PoolLeasing _owner;
     private int _returned;
 
-    internal PoolLease(PoolEngine engine, PoolGeneration generation, NpgsqlConnection connection, long id, string source, DateTimeOffset takenAt, long takenTimestamp, int backendPid, long uses)
+    internal PoolLease(PoolLeasing owner, PoolGeneration generation, NpgsqlConnection connection, long id, string source, DateTimeOffset takenAt, long takenTimestamp, int backendPid, long uses)
     {
-        _engine = engine;
+        _owner = owner;
         Generation = generation;
         Connection = connection;
         Id = id;
@@ -48,7 +48,7 @@ public sealed class PoolLease : IAsyncDisposable
     internal bool Reclaimed { get; set; }
 
     public ValueTask DisposeAsync() =>
-        Interlocked.Exchange(ref _returned, 1) == 0 ? _engine.ReturnAsync(this) : ValueTask.CompletedTask;
+        Interlocked.Exchange(ref _returned, 1) == 0 ? _owner.ReturnAsync(this) : ValueTask.CompletedTask;
 }
 
 /// <summary>Where the leases of the current flow are taken (the API sets it to the endpoint).</summary>

@@ -80,15 +80,9 @@ public sealed class PoolSettingsValidator : IValidateOptions<PoolSettings>
 
     public static List<string> Check(PoolSettings s)
     {
-        var failures = new List<string>();
-        if (s.MaxSize is < 1 or > PoolSettings.MaxSizeLimit)
-        {
-            failures.Add($"Pool:MaxSize must be between 1 and {PoolSettings.MaxSizeLimit} (got {s.MaxSize}).");
-        }
-        if (s.MinSize < 0 || s.MinSize > s.MaxSize)
-        {
-            failures.Add($"Pool:MinSize must be between 0 and Pool:MaxSize ({s.MaxSize}) (got {s.MinSize}).");
-        }
+        // The sizes' bounds are the operators' resize rule too: one rule, one wording.
+        var failures = PoolSizeRule.CheckBounds(s.MaxSize, s.MinSize, $"{PoolSettings.SectionName}:MaxSize", $"{PoolSettings.SectionName}:MinSize")
+            .Values.SelectMany(e => e).ToList();
         RequireWholeSeconds(failures, "Pool:IdleTimeout", s.IdleTimeout, min: 1);
         // The engine enforces the acquire timeout itself, to the millisecond.
         if (s.AcquireTimeout < TimeSpan.FromMilliseconds(100) || s.AcquireTimeout > TimeSpan.FromMinutes(1))

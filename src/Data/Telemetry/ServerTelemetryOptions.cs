@@ -7,8 +7,8 @@ public sealed class ServerTelemetryOptions
 {
     public const string SectionName = "ServerTelemetry";
 
-    /// <summary>How often the sampler reads the server's figures for the pool snapshot.</summary>
-    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(2);
+    /// <summary>How often the one server sampler reads the server's figures for the pool snapshot, /metrics and the console (once a second, as the console shows them).</summary>
+    public TimeSpan SampleInterval { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>An active query running longer than this is listed as long-running.</summary>
     public TimeSpan LongRunningThreshold { get; set; } = TimeSpan.FromSeconds(5);

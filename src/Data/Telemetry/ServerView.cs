@@ -8,7 +8,7 @@ namespace ExamConsole.Data.Telemetry;
 /// long-running queries, top statements, and cancel or terminate of one backend. Every query is
 /// limited to client backends of this database and leaves out the telemetry pool's own.
 /// </summary>
-public sealed partial class ServerView(TelemetryDataSource db, IOptions<ServerTelemetryOptions> options, TimeProvider time)
+public sealed partial class ServerView(TelemetryDataSource db, IOptions<ServerTelemetryOptions> options, TimeProvider time) : IBackendSignals
 {
     /// <summary>Most long-running queries listed at once.</summary>
     public const int LongRunningLimit = 100;

@@ -39,6 +39,14 @@ public sealed record StatementStat(string Query, long Calls, double MeanMs, doub
 /// </summary>
 public sealed record StatementsReport(bool Available, string? Advice, IReadOnlyList<StatementStat> Statements);
 
+/// <summary>Cancel a backend's query or end the backend: an operator's action on the server.</summary>
+public interface IBackendSignals
+{
+    Task<BackendSignal> CancelAsync(int pid, CancellationToken cancellationToken);
+
+    Task<BackendSignal> TerminateAsync(int pid, CancellationToken cancellationToken);
+}
+
 /// <summary>What became of a cancel or terminate request.</summary>
 public enum BackendSignal
 {

@@ -10,25 +10,18 @@ namespace ExamConsole.Data;
 public static class TelemetryExtensions
 {
     /// <summary>
-    /// Registers the data side of the server telemetry: the telemetry pool, the server view and its
-    /// sampler, the slow-command log and its listener, and the readiness checklist. Needs
-    /// <see cref="Extensions.AddExamData"/> (the main pool) and an <see cref="IMetricsEndpointProbe"/>
+    /// Registers the rest of the server telemetry: the slow-command log and its listener, and the
+    /// readiness checklist. Needs <see cref="Extensions.AddExamData"/> (the main pool, and the telemetry
+    /// pool with the server view and the one server sampler) and an <see cref="IMetricsEndpointProbe"/>
     /// from the host side (the API's AddExamTelemetry registers one).
     /// </summary>
     public static IHostApplicationBuilder AddServerTelemetry(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddSingleton<IValidateOptions<ServerTelemetryOptions>, ServerTelemetryOptionsValidator>();
-        services.AddOptions<ServerTelemetryOptions>().BindConfiguration(ServerTelemetryOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReadinessOptions>, ReadinessOptionsValidator>();
         services.AddOptions<ReadinessOptions>().BindConfiguration(ReadinessOptions.SectionName).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
-
-        services.AddSingleton<TelemetryDataSource>();
-        services.AddSingleton<ServerView>();
-        services.AddSingleton<ServerStatsCache>();
-        services.AddHostedService<ServerStatsSampler>();
 
         services.AddSingleton(sp => new SlowCommandLog(sp.GetRequiredService<IOptions<ServerTelemetryOptions>>().Value.SlowCommandCapacity));
         services.AddSingleton<SlowCommandRecorder>();

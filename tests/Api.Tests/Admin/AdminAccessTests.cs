@@ -4,8 +4,8 @@ using System.Net.Http.Json;
 namespace ExamConsole.Api.Tests.Admin;
 
 /// <summary>
-/// Who may call the operator routes. Run against the host with a pool engine, so that a refusal can
-/// only come from the policies, never from a missing engine.
+/// Who may call the operator routes, on the host's real pool engine, so that a refusal can only come
+/// from the policies, never from a missing engine.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class AdminAccessTests(ApiFixture fixture)
@@ -40,20 +40,20 @@ public sealed class AdminAccessTests(ApiFixture fixture)
     {
         var teacher = await fixture.Data.CreateTeacherAsync();
         using var teacherClient = await fixture.Factory.TeacherClientAsync(teacher.Code, teacher.Password);
-        using var client = ApiFixture.ClientWithToken(fixture.PoolHost, teacherClient.DefaultRequestHeaders.Authorization!.Parameter);
-        var resizes = fixture.PoolEngine.Resizes;
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, teacherClient.DefaultRequestHeaders.Authorization!.Parameter);
+        var generation = fixture.Pool.Snapshot().Generation;
 
         var response = await client.SendAsync(Request(method, path));
 
         await AdminAssert.ProblemAsync(response, HttpStatusCode.Forbidden);
-        Assert.Equal(resizes, fixture.PoolEngine.Resizes);
+        Assert.Equal(generation, fixture.Pool.Snapshot().Generation);
     }
 
     [Theory]
     [MemberData(nameof(Routes))]
     public async Task AdminRoute_WithoutToken_Answers401ProblemAskingForBearer(string method, string path)
     {
-        using var client = ApiFixture.ClientWithToken(fixture.PoolHost, token: null);
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, token: null);
 
         var response = await client.SendAsync(Request(method, path));
 
@@ -68,7 +68,7 @@ public sealed class AdminAccessTests(ApiFixture fixture)
         // A real operator token with its signature changed: same claims, not signed by this deployment.
         var token = await fixture.OperatorTokenAsync();
         var forged = token[..^4] + (token[^4..] == "AAAA" ? "BBBB" : "AAAA");
-        using var client = ApiFixture.ClientWithToken(fixture.PoolHost, forged);
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, forged);
 
         var response = await client.SendAsync(Request(method, path));
 
@@ -79,7 +79,7 @@ public sealed class AdminAccessTests(ApiFixture fixture)
     [MemberData(nameof(ReadRoutes))]
     public async Task ReadRoute_AsViewer_Answers200(string path)
     {
-        using var client = ApiFixture.ClientWithToken(fixture.PoolHost, await fixture.ViewerTokenAsync());
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, await fixture.ViewerTokenAsync());
 
         var response = await client.GetAsync(path);
 
@@ -89,14 +89,14 @@ public sealed class AdminAccessTests(ApiFixture fixture)
     [Fact]
     public async Task Resize_AsViewer_Answers403AndLeavesThePoolAlone()
     {
-        using var client = ApiFixture.ClientWithToken(fixture.PoolHost, await fixture.ViewerTokenAsync());
-        var before = fixture.PoolEngine.Snapshot();
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, await fixture.ViewerTokenAsync());
+        var before = fixture.Pool.Snapshot();
 
         var response = await client.PutAsJsonAsync("/api/admin/pool/size", new { maxSize = before.MaxSize + 1, minSize = 0 });
 
         await AdminAssert.ProblemAsync(response, HttpStatusCode.Forbidden);
-        Assert.Equal(before.MaxSize, fixture.PoolEngine.Snapshot().MaxSize);
-        Assert.Equal(before.Generation, fixture.PoolEngine.Snapshot().Generation);
+        Assert.Equal(before.MaxSize, fixture.Pool.Snapshot().MaxSize);
+        Assert.Equal(before.Generation, fixture.Pool.Snapshot().Generation);
     }
 
     [Fact]

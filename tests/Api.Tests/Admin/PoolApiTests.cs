@@ -2,48 +2,58 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using ExamConsole.Data.Pool;
+using ExamConsole.Testing;
 
 namespace ExamConsole.Api.Tests.Admin;
 
+/// <summary>
+/// The pool endpoints on the host's real engine and the test cluster: max_connections 200, Pool:ServerReserve
+/// 20, so at most 180 connections; the pool starts at max 40, min 0.
+/// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class PoolApiTests(ApiFixture fixture)
 {
     private const string SizePath = "/api/admin/pool/size";
+    private const int ServerMaxConnections = 200;
+    private const int Reserve = 20;
+    private const int Allowed = ServerMaxConnections - Reserve;
 
     [Fact]
-    public async Task Snapshot_AsOperator_ShowsTheEngineSnapshotInTheContractShape()
+    public async Task Snapshot_WhileALeaseIsHeld_ShowsItBusyWithTheServersFiguresInTheContractShape()
     {
-        using var client = ApiFixture.ClientWithToken(fixture.PoolHost, await fixture.OperatorTokenAsync());
-        var expected = fixture.PoolEngine.Snapshot();
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, await fixture.OperatorTokenAsync());
+        var engine = fixture.Pool.Snapshot();
+        await using var lease = await fixture.Factory.Db.LeaseAsync(CancellationToken.None);
 
-        var response = await client.GetAsync("/api/admin/pool");
+        var body = await Eventually.UntilAsync(
+            async () => await client.GetFromJsonAsync<JsonElement>("/api/admin/pool"),
+            b => b.GetProperty("busy").GetInt32() >= 1 && b.GetProperty("server").GetProperty("maxConnections").GetInt32() == ServerMaxConnections,
+            "the held lease and the server's max_connections in the snapshot");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        using var document = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        var body = document.RootElement;
-        Assert.Equal(expected.MaxSize, body.GetProperty("maxSize").GetInt32());
-        Assert.Equal(expected.MinSize, body.GetProperty("minSize").GetInt32());
-        Assert.Equal(expected.Open, body.GetProperty("open").GetInt32());
-        Assert.Equal(expected.Busy, body.GetProperty("busy").GetInt32());
-        Assert.Equal(expected.Idle, body.GetProperty("idle").GetInt32());
-        Assert.Equal(expected.Pending, body.GetProperty("pending").GetInt32());
-        Assert.Equal(expected.UtilizationPercent, body.GetProperty("utilizationPercent").GetDouble());
-        Assert.Equal(expected.Band, body.GetProperty("band").GetString());
-        Assert.Equal(expected.AcquireMs.P50, body.GetProperty("acquireMs").GetProperty("p50").GetDouble());
-        Assert.Equal(expected.AcquireMs.P95, body.GetProperty("acquireMs").GetProperty("p95").GetDouble());
-        Assert.Equal(expected.AcquireMs.P99, body.GetProperty("acquireMs").GetProperty("p99").GetDouble());
-        Assert.Equal(expected.TimeoutsTotal, body.GetProperty("timeoutsTotal").GetInt64());
-        Assert.Equal(expected.Generation, body.GetProperty("generation").GetInt32());
-        Assert.Equal(FakePoolEngine.ServerMaxConnections, body.GetProperty("server").GetProperty("maxConnections").GetInt32());
-        Assert.Equal(expected.Server.ActiveBackends, body.GetProperty("server").GetProperty("activeBackends").GetInt32());
+        var (max, busy) = (body.GetProperty("maxSize").GetInt32(), body.GetProperty("busy").GetInt32());
+        Assert.Equal(engine.MaxSize, max);
+        Assert.Equal(engine.MinSize, body.GetProperty("minSize").GetInt32());
+        Assert.Equal(engine.Generation, body.GetProperty("generation").GetInt32());
+        Assert.Equal(body.GetProperty("open").GetInt32(), busy + body.GetProperty("idle").GetInt32());
+        Assert.True(body.GetProperty("pending").GetInt32() >= 0);
+        Assert.Equal(UtilizationBands.Utilization(busy, max), body.GetProperty("utilizationPercent").GetDouble());
+        Assert.Equal(new UtilizationBands().BandOf(body.GetProperty("utilizationPercent").GetDouble()), body.GetProperty("band").GetString());
+        var acquire = body.GetProperty("acquireMs");
+        Assert.True(acquire.GetProperty("samples").GetInt32() >= 1);
+        Assert.True(acquire.GetProperty("p50").GetDouble() <= acquire.GetProperty("p99").GetDouble());
+        Assert.True(body.GetProperty("leasesTotal").GetInt64() >= 1);
+        Assert.True(body.GetProperty("timeoutsTotal").GetInt64() >= 0);
+        Assert.True(body.GetProperty("server").GetProperty("activeBackends").GetInt32() >= 0);
+        Assert.Equal(engine.Lifecycle.AcquireTimeoutMs, body.GetProperty("lifecycle").GetProperty("acquireTimeoutMs").GetDouble());
     }
 
     [Fact]
-    public async Task Resize_WithSensibleSize_Answers200WithTheSnapshotOfTheNewSize()
+    public async Task Resize_WithSensibleSize_Answers200WithTheSnapshotOfTheNewSizeWarmed()
     {
-        using var client = ApiFixture.ClientWithToken(fixture.PoolHost, await fixture.OperatorTokenAsync());
-        var before = fixture.PoolEngine.Snapshot();
+        await using var keep = fixture.KeepPoolSize();
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, await fixture.OperatorTokenAsync());
+        var before = fixture.Pool.Snapshot();
         var maxSize = before.MaxSize == 60 ? 61 : 60;
 
         var response = await client.PutAsJsonAsync(SizePath, new { maxSize, minSize = 5 });
@@ -53,7 +63,21 @@ public sealed class PoolApiTests(ApiFixture fixture)
         Assert.Equal(maxSize, document.RootElement.GetProperty("maxSize").GetInt32());
         Assert.Equal(5, document.RootElement.GetProperty("minSize").GetInt32());
         Assert.Equal(before.Generation + 1, document.RootElement.GetProperty("generation").GetInt32());
-        Assert.Equal(maxSize, fixture.PoolEngine.Snapshot().MaxSize);
+        // The answer comes once the new generation is in force and warmed to its minimum.
+        Assert.True(document.RootElement.GetProperty("open").GetInt32() >= 5, document.RootElement.ToString());
+        Assert.Equal(maxSize, fixture.Pool.Snapshot().MaxSize);
+    }
+
+    [Fact]
+    public async Task Resize_ToExactlyWhatTheServerTakes_IsAccepted()
+    {
+        await using var keep = fixture.KeepPoolSize();
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, await fixture.OperatorTokenAsync());
+
+        var response = await client.PutAsJsonAsync(SizePath, new { maxSize = Allowed, minSize = 0 });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(Allowed, fixture.Pool.Snapshot().MaxSize);
     }
 
     [Theory]
@@ -66,32 +90,37 @@ public sealed class PoolApiTests(ApiFixture fixture)
     [InlineData("""{"maxSize":10,"minSize":11}""", "minSize")]
     [InlineData("""{"maxSize":"ten","minSize":0}""", "$.maxSize")]
     [InlineData("""{"maxSize":10.5,"minSize":0}""", "$.maxSize")]
-    public async Task Resize_WithNonsense_Answers400NamingTheFieldAndNeverReachesTheEngine(string json, string field)
+    public async Task Resize_WithNonsense_Answers400NamingTheFieldAndLeavesThePoolAlone(string json, string field)
     {
-        using var client = ApiFixture.ClientWithToken(fixture.PoolHost, await fixture.OperatorTokenAsync());
-        var resizes = fixture.PoolEngine.Resizes;
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, await fixture.OperatorTokenAsync());
+        var before = fixture.Pool.Snapshot();
 
         var response = await client.PutAsync(SizePath, new StringContent(json, Encoding.UTF8, "application/json"));
 
         await AdminAssert.InvalidAsync(response, field);
-        Assert.Equal(resizes, fixture.PoolEngine.Resizes);
+        var after = fixture.Pool.Snapshot();
+        Assert.Equal((before.MaxSize, before.MinSize, before.Generation), (after.MaxSize, after.MinSize, after.Generation));
     }
 
     [Fact]
-    public async Task Resize_AboveWhatTheServerTakes_Answers409WithTheNumbers()
+    public async Task Resize_AboveWhatTheServerTakes_Answers409WithTheNumbersInTheRulesWords()
     {
-        using var client = ApiFixture.ClientWithToken(fixture.PoolHost, await fixture.OperatorTokenAsync());
-        var before = fixture.PoolEngine.Snapshot();
-        const int requested = FakePoolEngine.Allowed + 1;
+        using var client = ApiFixture.ClientWithToken(fixture.Factory, await fixture.OperatorTokenAsync());
+        var before = fixture.Pool.Snapshot();
+        const int requested = Allowed + 1;
 
         var response = await client.PutAsJsonAsync(SizePath, new { maxSize = requested, minSize = 0 });
 
         var problem = await AdminAssert.ProblemAsync(response, HttpStatusCode.Conflict);
         Assert.Equal(requested, problem.GetProperty("requested").GetInt32());
-        Assert.Equal(FakePoolEngine.ServerMaxConnections, problem.GetProperty("serverMaxConnections").GetInt32());
-        Assert.Equal(FakePoolEngine.Reserve, problem.GetProperty("reserve").GetInt32());
-        Assert.Equal(FakePoolEngine.Allowed, problem.GetProperty("allowed").GetInt32());
-        Assert.Contains("max_connections", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal(before.MaxSize, fixture.PoolEngine.Snapshot().MaxSize);
+        Assert.Equal(ServerMaxConnections, problem.GetProperty("serverMaxConnections").GetInt32());
+        Assert.Equal(Reserve, problem.GetProperty("reserve").GetInt32());
+        Assert.Equal(Allowed, problem.GetProperty("allowed").GetInt32());
+        Assert.Equal(
+            "A pool of 181 connections does not fit: the server's max_connections is 200 and 20 are kept in reserve, so at most 180. "
+            + "Raise max_connections on the server or ask for fewer.",
+            problem.GetProperty("detail").GetString());
+        var after = fixture.Pool.Snapshot();
+        Assert.Equal((before.MaxSize, before.Generation), (after.MaxSize, after.Generation));
     }
 }

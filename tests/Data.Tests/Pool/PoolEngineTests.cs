@@ -75,6 +75,32 @@ public sealed class PoolEngineTests(PoolFixture fixture)
         Assert.Equal(1, harness.Engine.Snapshot().Generation);
     }
 
+    [Theory]
+    [InlineData(0, 0)]
+    [InlineData(100_001, 0)]
+    [InlineData(10, 11)]
+    [InlineData(10, -1)]
+    public async Task Resize_Nonsense_IsRefusedByTheRuleBeforeAnyChange(int maxSize, int minSize)
+    {
+        await using var harness = fixture.CreateEngine(_ => { });
+
+        var error = await Assert.ThrowsAsync<PoolSizeInvalidException>(() => harness.Engine.ResizeAsync(maxSize, minSize, CancellationToken.None));
+
+        Assert.Equal(PoolSizeRule.CheckBounds(maxSize, minSize).Values.SelectMany(e => e), error.Errors.Values.SelectMany(e => e));
+        Assert.Equal(1, harness.Engine.Snapshot().Generation);
+    }
+
+    [Fact]
+    public async Task Snapshot_ServerFigures_AreTheOneSamplersNewest()
+    {
+        await using var harness = fixture.CreateEngine(_ => { });
+        Assert.Equal(0, harness.Engine.Snapshot().Server.MaxConnections);
+
+        await harness.Sampler.SampleAsync(CancellationToken.None);
+
+        Assert.Equal(120, harness.Engine.Snapshot().Server.MaxConnections);
+    }
+
     [Fact]
     public async Task Snapshot_OneOfTwoBusy_IsFiftyPercentYellow()
     {

@@ -1,4 +1,5 @@
 using ExamConsole.Data.Pool;
+using ExamConsole.Data.Telemetry;
 using ExamConsole.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -88,7 +89,11 @@ public sealed class EngineHarness : IAsyncDisposable
         DataSource = new ExamDataSource(connectionString, settings, LoggerFactory.Create(b => b.AddProvider(new FakeLoggerProvider(Logs))));
         Meters = new PoolMeters(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         AcquireCollector = new MetricCollector<double>(Meters.AcquireDuration);
-        Engine = new PoolEngine(DataSource, Metrics, Meters, Memory, TimeProvider.System, new FakeLogger<PoolEngine>(Logs));
+        // The server side as the host has it: the telemetry pool, its view and the one sampler.
+        Telemetry = DataFixture.Telemetry(connectionString);
+        var view = DataFixture.View(Telemetry);
+        Sampler = DataFixture.Sampler(view);
+        Engine = new PoolEngine(DataSource, Metrics, Meters, Memory, Sampler, view, TimeProvider.System, new FakeLogger<PoolEngine>(Logs));
     }
 
     public string ApplicationName { get; }
@@ -100,6 +105,10 @@ public sealed class EngineHarness : IAsyncDisposable
     public PoolMeters Meters { get; }
 
     public PoolEngine Engine { get; }
+
+    public TelemetryDataSource Telemetry { get; }
+
+    public ServerSampler Sampler { get; }
 
     public FakeProcessMemory Memory { get; } = new();
 
@@ -116,7 +125,8 @@ public sealed class EngineHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         AcquireCollector.Dispose();
-        await Engine.DisposeAsync();
+        Sampler.Dispose();
+        await Telemetry.DisposeAsync();
         await DataSource.DisposeAsync();
         Metrics.Dispose();
         await _services.DisposeAsync();

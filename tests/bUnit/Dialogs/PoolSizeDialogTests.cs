@@ -12,7 +12,6 @@ public sealed class PoolSizeDialogTests : ConsoleTest
         {
             { d => d.CurrentMax, 100 },
             { d => d.CurrentMin, 10 },
-            { d => d.ServerMaxConnections, 300 },
             { d => d.User, user },
         });
 
@@ -41,7 +40,7 @@ public sealed class PoolSizeDialogTests : ConsoleTest
 
         var error = dialog.Find("[data-testid=error-maxSize]").TextContent;
         Assert.Contains("A pool of 300 connections does not fit", error);
-        Assert.Contains("at most 250 (max_connections 300 less the reserve 50)", error);
+        Assert.Contains("max_connections is 300 and 50 are kept in reserve, so at most 250", error);
         Assert.True(dialog.Find("[data-testid=apply]").HasAttribute("disabled"));
         Assert.Empty(Operations.Calls);
     }
@@ -53,7 +52,7 @@ public sealed class PoolSizeDialogTests : ConsoleTest
 
         await dialog.InvokeAsync(() => Input(dialog, "pool-min").Change("150"));
 
-        Assert.Contains("minSize (150) must not be above maxSize (100)", dialog.Find("[data-testid=error-minSize]").TextContent);
+        Assert.Contains("minSize must be between 0 and maxSize (100) (got 150)", dialog.Find("[data-testid=error-minSize]").TextContent);
         Assert.True(dialog.Find("[data-testid=apply]").HasAttribute("disabled"));
     }
 
@@ -72,8 +71,8 @@ public sealed class PoolSizeDialogTests : ConsoleTest
     [Fact]
     public async Task Dialog_ShowsTheEnginesRefusal_WhenTheServerChangedMeanwhile()
     {
-        // The dialog was told 280 fit; the engine finds only 250.
-        Operations.ReportedLimit = 280;
+        // The dialog was told 280 fit (max_connections 330); the engine finds only 250.
+        Operations.ReportedMaxConnections = 330;
         var dialog = await OpenAsync(Operator);
 
         await dialog.InvokeAsync(() => Input(dialog, "pool-max").Change("270"));

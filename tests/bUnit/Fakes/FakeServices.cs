@@ -10,14 +10,14 @@ using Microsoft.AspNetCore.Http;
 
 namespace ExamConsole.Console.Tests.Fakes;
 
-/// <summary>Operator controls that keep their numbers and refuse a pool above the server's limit, as the engine does.</summary>
+/// <summary>Operator controls that keep their numbers and ask the one pool-size rule, as the engine does.</summary>
 public sealed class FakeOperatorControls : IOperatorControls
 {
     public int ServerMaxConnections { get; set; } = 300;
     public int Reserve { get; set; } = 50;
 
-    /// <summary>What ServerLimitAsync answers; the resize itself checks the real numbers (they can differ if the server changed).</summary>
-    public int? ReportedLimit { get; set; }
+    /// <summary>The max_connections ServerLimitAsync reports; the resize itself checks the real numbers (they can differ if the server changed).</summary>
+    public int? ReportedMaxConnections { get; set; }
 
     public int MaxSize { get; private set; } = 100;
     public int MinSize { get; private set; } = 10;
@@ -34,14 +34,12 @@ public sealed class FakeOperatorControls : IOperatorControls
 
     public CircuitStatus Circuit() => new(CircuitState, SpoolDepth, null, ForceFallback);
 
-    public Task<int> ServerLimitAsync(CancellationToken cancellationToken) => Task.FromResult(ReportedLimit ?? ServerMaxConnections - Reserve);
+    public Task<ServerLimit> ServerLimitAsync(CancellationToken cancellationToken) =>
+        Task.FromResult(new ServerLimit(ReportedMaxConnections ?? ServerMaxConnections, Reserve));
 
     public Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken)
     {
-        if (maxSize > ServerMaxConnections - Reserve)
-        {
-            throw new PoolSizeRejectedException(maxSize, ServerMaxConnections, Reserve);
-        }
+        PoolSizeRule.Ensure(maxSize, minSize, new ServerLimit(ServerMaxConnections, Reserve));
         Calls.Add($"{actor}: resize {maxSize}/{minSize}");
         (MaxSize, MinSize) = (maxSize, minSize);
         return Task.FromResult(Pool());

@@ -1,5 +1,4 @@
 using System.Globalization;
-using ExamConsole.Api.Admin;
 using ExamConsole.Console.Components.Layout;
 using ExamConsole.Console.Model;
 using ExamConsole.Data.Pool;
@@ -12,7 +11,7 @@ public partial class PoolSizeDialog
 {
     private int _max;
     private int _min;
-    private int? _serverLimit;
+    private ServerLimit? _serverLimit;
     private string? _error;
     private bool _busy;
 
@@ -28,10 +27,6 @@ public partial class PoolSizeDialog
     [Parameter]
     public int CurrentMin { get; set; }
 
-    /// <summary>The server's max_connections, to say how the limit is made up.</summary>
-    [Parameter]
-    public int ServerMaxConnections { get; set; }
-
     [Parameter, EditorRequired]
     public ConsoleUser? User { get; set; }
 
@@ -41,19 +36,15 @@ public partial class PoolSizeDialog
         new("min connections", N(CurrentMin), N(_min)),
     ];
 
-    /// <summary>The API's own checks (PoolApi.Validate), then the server's limit.</summary>
+    /// <summary>The one pool-size rule: its bounds, then the server's limit, worded as the API and the engine word them.</summary>
     private Dictionary<string, string[]> Errors
     {
         get
         {
-            var errors = PoolApi.Validate(new PoolSizeRequest(_max, _min));
-            if (!errors.ContainsKey("maxSize") && _serverLimit is { } limit && _max > limit)
+            var errors = PoolSizeRule.CheckBounds(_max, _min);
+            if (!errors.ContainsKey(PoolSizeRule.MaxSizeField) && _serverLimit is { } limit && PoolSizeRule.CheckServer(_max, limit) is { } refusal)
             {
-                errors["maxSize"] =
-                [
-                    $"A pool of {N(_max)} connections does not fit: the server takes at most {N(limit)} " +
-                    $"(max_connections {N(ServerMaxConnections)} less the reserve {N(ServerMaxConnections - limit)}).",
-                ];
+                errors[PoolSizeRule.MaxSizeField] = [refusal.Message];
             }
             return errors;
         }
@@ -93,7 +84,7 @@ public partial class PoolSizeDialog
         catch (PoolSizeRejectedException rejected)
         {
             // The server's limit changed since the dialog opened: the engine's refusal has the numbers.
-            _serverLimit = rejected.Allowed;
+            _serverLimit = new ServerLimit(rejected.ServerMaxConnections, rejected.Reserve);
             _error = rejected.Message;
         }
         catch (ArgumentException e)

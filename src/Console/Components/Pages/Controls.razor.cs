@@ -23,7 +23,6 @@ public partial class Controls
         {
             { d => d.CurrentMax, pool.MaxSize },
             { d => d.CurrentMin, pool.MinSize },
-            { d => d.ServerMaxConnections, pool.Server.MaxConnections },
             { d => d.User, User },
         };
         await Dialogs.ShowAsync<PoolSizeDialog>(Snackbar, "Resize the pool", parameters);

@@ -7,13 +7,14 @@ using Npgsql;
 namespace ExamConsole.Data.Telemetry.Readiness;
 
 /// <summary>
-/// Evaluates the deployment document's pre-deployment checklist live: the server's settings
-/// through the telemetry pool, the statement_timeout on a connection of the main pool, this
+/// Evaluates the deployment document's pre-deployment checklist live: max_connections from a fresh
+/// sample of the one server sampler, the other server settings through the telemetry pool, the statement_timeout on a connection of the main pool, this
 /// process's limits and this machine from /proc, and the metrics endpoint over HTTP.
 /// </summary>
 public sealed class ReadinessService(
     TelemetryDataSource telemetry,
     ExamDataSource pool,
+    IServerSampler sampler,
     IMetricsEndpointProbe metrics,
     IOptions<ReadinessOptions> options,
     ILogger<ReadinessService> logger)
@@ -101,12 +102,8 @@ public sealed class ReadinessService(
 
     private async Task<ServerFacts> ReadServerFactsAsync(CancellationToken cancellationToken)
     {
+        var maxConnections = (await sampler.SampleAsync(cancellationToken)).MaxConnections;
         await using var connection = await telemetry.OpenConnectionAsync(cancellationToken);
-        int maxConnections;
-        await using (var command = new NpgsqlCommand("SELECT current_setting('max_connections')::int", connection))
-        {
-            maxConnections = (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-        }
 
         var settings = new Dictionary<string, ServerSetting>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand(

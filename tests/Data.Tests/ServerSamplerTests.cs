@@ -7,7 +7,7 @@ using Microsoft.Extensions.Time.Testing;
 namespace ExamConsole.Data.Tests;
 
 [Collection(DataCollection.Name)]
-public sealed class ServerStatsSamplerTests(DataFixture fixture)
+public sealed class ServerSamplerTests(DataFixture fixture)
 {
     [Fact]
     public async Task Sampler_ReadsAtStartAndAgainAtEachTickOfItsClock()
@@ -17,8 +17,8 @@ public sealed class ServerStatsSamplerTests(DataFixture fixture)
         var options = new ServerTelemetryOptions { SampleInterval = TimeSpan.FromSeconds(2) };
         await using var telemetry = DataFixture.Telemetry(fixture.ConnectionString, options);
         var cache = new ServerStatsCache();
-        using var sampler = new ServerStatsSampler(
-            DataFixture.View(telemetry, options, clock), cache, Options.Create(options), clock, NullLogger<ServerStatsSampler>.Instance);
+        using var sampler = new ServerSampler(
+            DataFixture.View(telemetry, options, clock), cache, Options.Create(options), clock, NullLogger<ServerSampler>.Instance);
         Assert.Null(cache.Latest);
 
         await sampler.StartAsync(CancellationToken.None);
@@ -36,5 +36,36 @@ public sealed class ServerStatsSamplerTests(DataFixture fixture)
         Assert.Null(cache.LastFailureAt);
 
         await sampler.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Sample_OnDemand_ReadsNowAndKeepsItAsTheNewestForEveryReader()
+    {
+        await using var telemetry = DataFixture.Telemetry(fixture.ConnectionString);
+        using var sampler = DataFixture.Sampler(DataFixture.View(telemetry));
+        Assert.Null(sampler.Latest);
+
+        var stats = await sampler.SampleAsync(CancellationToken.None);
+
+        Assert.Equal(DataFixture.MaxConnections, stats.MaxConnections);
+        Assert.Same(stats, sampler.Latest);
+    }
+
+    [Fact]
+    public async Task Sample_ServerUnreachable_FailsAndKeepsTheLastFigures()
+    {
+        await using var telemetry = DataFixture.Telemetry(fixture.ConnectionString);
+        using var sampler = DataFixture.Sampler(DataFixture.View(telemetry));
+        var good = await sampler.SampleAsync(CancellationToken.None);
+        await using var nowhere = DataFixture.Telemetry(fixture.ConnectionString + ";Port=1");
+        var cache = new ServerStatsCache();
+        cache.Update(good);
+        using var broken = new ServerSampler(
+            DataFixture.View(nowhere), cache, Options.Create(new ServerTelemetryOptions()), TimeProvider.System, NullLogger<ServerSampler>.Instance);
+
+        await Assert.ThrowsAnyAsync<Exception>(() => broken.SampleAsync(CancellationToken.None));
+
+        Assert.Same(good, broken.Latest);
+        Assert.NotNull(cache.LastFailureAt);
     }
 }
