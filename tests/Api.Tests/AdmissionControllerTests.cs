@@ -31,7 +31,7 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.True(third.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
         // No admission rate measured yet: the configured 1 s, spread by up to as much again.
         Assert.InRange(retryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
-        Assert.Equal(new AdmissionState(1, 1, 1, 1, 1, 1), gate.State());
+        Assert.Equal(new AdmissionState(1, 1, 1, 1, 1, 1, AdmissionMode.Fixed, 8, 512), gate.State());
         first.Dispose();
         using var admitted = await second;
         Assert.True(admitted.IsAcquired);
