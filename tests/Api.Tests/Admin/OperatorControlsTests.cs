@@ -84,6 +84,23 @@ public sealed class OperatorControlsTests(ApiFixture fixture)
         Assert.Contains("fixed", modes);
     }
 
+    [Fact]
+    public async Task Throttle_HostConfiguredAdaptive_StartsAdaptiveFromMaxConcurrent()
+    {
+        await using var host = new ExamHostFactory(fixture.ConnectionString);
+        host.Settings["Admission:Mode"] = "Adaptive";
+        host.Settings["Admission:MaxConcurrent"] = "48";
+        using var viewer = await AdminClients.AsAsync(host, AdminPolicies.ViewerRole);
+
+        var throttle = await viewer.GetFromJsonAsync<JsonElement>("/api/admin/throttle");
+
+        Assert.Equal("adaptive", throttle.GetProperty("mode").GetString());
+        // No teacher traffic on this host yet: the limit is where configuration started it.
+        Assert.Equal(48, throttle.GetProperty("limit").GetInt32());
+        Assert.Equal(8, throttle.GetProperty("adaptiveFloor").GetInt32());
+        Assert.Equal(512, throttle.GetProperty("adaptiveCeiling").GetInt32());
+    }
+
     [Theory]
     [InlineData("auto", null, "mode")]
     [InlineData("Adaptive", null, "mode")]
