@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using ExamConsole.Api.Admission;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,6 +16,37 @@ public sealed class AdmissionControllerTests : IDisposable
         new(Options.Create(new AdmissionOptions { MaxConcurrent = max, QueueLimit = queue, QueueTimeout = TimeSpan.FromSeconds(2) }),
             _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             _time);
+
+    private AdmissionController Create(AdmissionOptions options) =>
+        new(Options.Create(options), _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), _time);
+
+    private static AdmissionOptions Adaptive(int? max = 64, int floor = 8, int ceiling = 512) => new()
+    {
+        Mode = AdmissionMode.Adaptive,
+        MaxConcurrent = max,
+        QueueLimit = 100,
+        AdaptiveFloor = floor,
+        AdaptiveCeiling = ceiling,
+        AdaptiveWindow = TimeSpan.FromMilliseconds(10),
+        AdaptiveMinSamples = 10,
+    };
+
+    /// <summary>Fills the gate to its limit, holds every lease for <paramref name="latency"/>, releases them: one window of the adaptive limit.</summary>
+    private async Task RoundAsync(AdmissionController gate, TimeSpan latency)
+    {
+        var limit = gate.State().MaxConcurrent!.Value;
+        var leases = new List<RateLimitLease>();
+        for (var i = 0; i < limit; i++)
+        {
+            leases.Add(await gate.For(AdmissionPriority.Low).AcquireAsync());
+        }
+        Assert.All(leases, l => Assert.True(l.IsAcquired));
+        _time.Advance(latency);
+        foreach (var lease in leases)
+        {
+            lease.Dispose();
+        }
+    }
 
     [Fact]
     public async Task Acquire_FullGateAndFullQueue_RejectsAtOnceWithRetryAfter()
@@ -31,7 +63,7 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.True(third.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter));
         // No admission rate measured yet: the configured 1 s, spread by up to as much again.
         Assert.InRange(retryAfter, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2));
-        Assert.Equal(new AdmissionState(1, 1, 1, 1, 1, 1), gate.State());
+        Assert.Equal(new AdmissionState(1, 1, 1, 1, 1, 1, AdmissionMode.Fixed, 8, 512), gate.State());
         first.Dispose();
         using var admitted = await second;
         Assert.True(admitted.IsAcquired);
@@ -155,6 +187,89 @@ public sealed class AdmissionControllerTests : IDisposable
             lease.Dispose();
         }
         Assert.Equal(0, gate.State().InFlight);
+    }
+
+    [Fact]
+    public async Task Update_ToAdaptive_StartsFromTheLimitInForceThenFollowsLatency()
+    {
+        var options = Adaptive(max: 64);
+        options.Mode = AdmissionMode.Fixed;
+        using var gate = Create(options);
+        Assert.Equal(AdmissionMode.Fixed, gate.State().Mode);
+
+        var released = gate.Update(AdmissionMode.Adaptive, maxConcurrent: null, queueLimit: 100);
+        Assert.Equal(AdmissionMode.Adaptive, released.Mode);
+        Assert.Equal(64, released.MaxConcurrent);
+        Assert.Equal(1, released.Changes);
+
+        for (var i = 0; i < 5; i++)
+        {
+            await RoundAsync(gate, TimeSpan.FromMilliseconds(10));
+        }
+        var risen = gate.State().MaxConcurrent!.Value;
+        Assert.True(risen > 64, $"fast answers with the gate full left the limit at {risen}");
+
+        for (var i = 0; i < 5; i++)
+        {
+            await RoundAsync(gate, TimeSpan.FromMilliseconds(100));
+        }
+        Assert.True(gate.State().MaxConcurrent < risen, $"ten times slower answers left the limit at {gate.State().MaxConcurrent}");
+    }
+
+    [Fact]
+    public async Task Update_PinningAFixedLimit_StopsTheAdaptiveLimit()
+    {
+        using var gate = Create(Adaptive());
+        Assert.Equal(AdmissionMode.Adaptive, gate.State().Mode);
+
+        var pinned = gate.Update(AdmissionMode.Fixed, maxConcurrent: 32, queueLimit: 100);
+        for (var i = 0; i < 5; i++)
+        {
+            await RoundAsync(gate, TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.Equal(AdmissionMode.Fixed, pinned.Mode);
+        Assert.Equal(32, gate.State().MaxConcurrent);
+    }
+
+    [Fact]
+    public void Update_ToAdaptiveWithoutAnyLimit_StartsAtTheCeiling()
+    {
+        using var gate = Create(max: null, queue: null);
+
+        var state = gate.Update(AdmissionMode.Adaptive, maxConcurrent: null, queueLimit: null);
+
+        Assert.Equal(512, state.MaxConcurrent);
+    }
+
+    [Fact]
+    public async Task Acquire_AdaptiveMode_StillAdmitsHighPriorityFirst()
+    {
+        using var gate = Create(Adaptive(max: 1, floor: 1, ceiling: 1));
+        var held = await gate.For(AdmissionPriority.Low).AcquireAsync();
+        var low = gate.For(AdmissionPriority.Low).AcquireAsync();
+        var high = gate.For(AdmissionPriority.High).AcquireAsync();
+
+        held.Dispose();
+
+        using var h = await high;
+        Assert.True(h.IsAcquired);
+        Assert.False(low.IsCompleted);
+    }
+
+    [Fact]
+    public void LimitGauge_ReportsTheLimitInForce_AndNothingWithoutOne()
+    {
+        using var gate = Create(Adaptive(max: 40));
+        using var collector = new MetricCollector<int>(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), "ExamConsole.Admission", "examconsole.admission.limit");
+
+        collector.RecordObservableInstruments();
+        Assert.Equal(40, collector.LastMeasurement?.Value);
+
+        gate.Update(AdmissionMode.Fixed, maxConcurrent: null, queueLimit: null);
+        collector.Clear();
+        collector.RecordObservableInstruments();
+        Assert.Empty(collector.GetMeasurementSnapshot());
     }
 
     public void Dispose() => _services.Dispose();

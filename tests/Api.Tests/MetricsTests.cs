@@ -25,6 +25,9 @@ public sealed class MetricsTests(ApiFixture fixture)
         Assert.Contains("examconsole_pool_acquire_duration_seconds_bucket", text);
         Assert.Contains("examconsole_pool_hold_duration_seconds", text);
         Assert.Contains("examconsole_pool_utilization", text);
+        // The admission limit in force (64, fixed, by default), beside what is in flight.
+        Assert.Contains("examconsole_admission_limit", text);
+        Assert.Contains("examconsole_admission_in_flight", text);
         Assert.Contains("http_server_request_duration_seconds_bucket", text);
         Assert.Contains("http_route=\"/api/auth/login\"", text);
     }

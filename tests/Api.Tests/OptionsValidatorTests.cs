@@ -62,6 +62,32 @@ public sealed class OptionsValidatorTests
     }
 
     [Fact]
+    public void Admission_AdaptiveCeilingBelowItsFloor_IsRefusedNamingBoth()
+    {
+        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { Mode = AdmissionMode.Adaptive, AdaptiveFloor = 100, AdaptiveCeiling = 50 });
+
+        Assert.Equal("Admission:AdaptiveCeiling must be between 100 and 1000000 (got 50).", Assert.Single(result.Failures!));
+    }
+
+    [Theory]
+    [InlineData(0.9, 0.2, "Admission:AdaptiveTolerance must be between 1 and 10 (got 0.9).")]
+    [InlineData(1.2, 0, "Admission:AdaptiveSmoothing must be between 0.01 and 1 (got 0).")]
+    public void Admission_AdaptiveNonsense_IsRefused(double tolerance, double smoothing, string expected)
+    {
+        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { AdaptiveTolerance = tolerance, AdaptiveSmoothing = smoothing });
+
+        Assert.Equal(expected, Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Admission_UnknownMode_IsRefused()
+    {
+        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { Mode = (AdmissionMode)7 });
+
+        Assert.Equal("Admission:Mode must be Fixed or Adaptive (got 7).", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
     public void Admission_FractionalRetryAfter_IsRefusedAsTheHeaderIsWholeSeconds()
     {
         var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { RetryAfter = TimeSpan.FromMilliseconds(1500) });

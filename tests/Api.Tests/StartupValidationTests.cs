@@ -21,6 +21,7 @@ public sealed class StartupValidationTests
     [InlineData("Pool:Bands:YellowFromPercent", "80", "Pool:Bands must satisfy")]
     [InlineData("Pool:PercentileWindow", "00:00:00", "Pool:PercentileWindow must be between 1 s and 1 h")]
     [InlineData("Admission:MaxConcurrent", "0", "Admission:MaxConcurrent must be between 1 and 1000000, or empty for no limit (got 0).")]
+    [InlineData("Admission:AdaptiveCeiling", "4", "Admission:AdaptiveCeiling must be between 8 and 1000000 (got 4).")]
     [InlineData("Admission:MaxRetryAfter", "00:00:00.500", "Admission:MaxRetryAfter must be a whole number of seconds between Admission:RetryAfter (00:00:01) and 00:05:00")]
     [InlineData("Resilience:MaxRetries", "11", "Resilience:MaxRetries must be between 0 and 10 (got 11).")]
     [InlineData("Resilience:MinimumThroughput", "1", "Resilience:MinimumThroughput must be between 2 and 100000 (got 1).")]

@@ -22,6 +22,9 @@ internal static partial class AdminLog
     [LoggerMessage(Level = LogLevel.Warning, Message = "'{Actor}' asked for a pool of max {RequestedMax}/min {RequestedMin}; refused: {Reason}")]
     public static partial void PoolResizeRefused(ILogger logger, string actor, int requestedMax, int requestedMin, string reason);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "'{Actor}' set the admission gate to {Mode}: limit {Limit} in force, queue limit {QueueLimit} (null: none)")]
+    public static partial void ThrottleSet(ILogger logger, string actor, string mode, int? limit, int? queueLimit);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "The change was made but its audit entry could not be written; recorded here instead: actor '{Actor}', action {Action}, before {Before}, after {After}")]
     public static partial void AuditWriteFailed(ILogger logger, Exception exception, string actor, string action, object? before, object? after);
 

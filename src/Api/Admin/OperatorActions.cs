@@ -91,12 +91,15 @@ public sealed class OperatorActions
         return after;
     }
 
-    public async Task<AdmissionState> SetThrottleAsync(string actor, int? maxConcurrent, int? queueLimit)
+    /// <summary>Pins a fixed limit (null lifts it), or releases the limit to follow latency (adaptive, from maxConcurrent or the limit in force).</summary>
+    public async Task<AdmissionState> SetThrottleAsync(string actor, AdmissionMode mode, int? maxConcurrent, int? queueLimit)
     {
         var before = _admission.State();
-        var after = _admission.Update(maxConcurrent, queueLimit);
+        var after = _admission.Update(mode, maxConcurrent, queueLimit);
+        AdminLog.ThrottleSet(_logger, actor, OperatorApi.ModeName(after.Mode), after.MaxConcurrent, after.QueueLimit);
         await AdminChanges.RecordAsync(_audit, _logger, actor, "throttle.set",
-            new { before.MaxConcurrent, before.QueueLimit }, new { after.MaxConcurrent, after.QueueLimit });
+            new { mode = OperatorApi.ModeName(before.Mode), before.MaxConcurrent, before.QueueLimit },
+            new { mode = OperatorApi.ModeName(after.Mode), after.MaxConcurrent, after.QueueLimit });
         return after;
     }
 

@@ -9,11 +9,26 @@ using Microsoft.AspNetCore.Routing;
 
 namespace ExamConsole.Api.Admin;
 
-public sealed record ThrottleRequest(int? MaxConcurrent, int? QueueLimit);
+/// <summary>
+/// Mode "fixed" (also when absent, as before modes existed): maxConcurrent is the limit, null lifts it.
+/// Mode "adaptive": the limit follows latency, starting from maxConcurrent, or from the limit in force when null.
+/// </summary>
+public sealed record ThrottleRequest(int? MaxConcurrent, int? QueueLimit, string? Mode = null);
 
-public sealed record ThrottleResponse(int? MaxConcurrent, int? QueueLimit, int InFlight, int Queued, long RejectedTotal)
+/// <summary><c>limit</c> is the limit in force in either mode; <c>maxConcurrent</c> repeats it for clients older than the modes.</summary>
+public sealed record ThrottleResponse(
+    string Mode,
+    int? Limit,
+    int? MaxConcurrent,
+    int? QueueLimit,
+    int InFlight,
+    int Queued,
+    long RejectedTotal,
+    int AdaptiveFloor,
+    int AdaptiveCeiling)
 {
-    public static ThrottleResponse From(AdmissionState s) => new(s.MaxConcurrent, s.QueueLimit, s.InFlight, s.Queued, s.RejectedTotal);
+    public static ThrottleResponse From(AdmissionState s) =>
+        new(OperatorApi.ModeName(s.Mode), s.MaxConcurrent, s.MaxConcurrent, s.QueueLimit, s.InFlight, s.Queued, s.RejectedTotal, s.AdaptiveFloor, s.AdaptiveCeiling);
 }
 
 public sealed record FallbackRequest(bool? Enabled);
@@ -46,19 +61,41 @@ public static class OperatorApi
 
     public static async Task<Results<Ok<ThrottleResponse>, ValidationProblem>> SetThrottleAsync(ThrottleRequest request, ClaimsPrincipal user, OperatorActions actions)
     {
-        if (ValidateThrottle(request) is { Count: > 0 } errors)
+        if (ValidateThrottle(request, actions.Throttle()) is { Count: > 0 } errors)
         {
             return Problems.Invalid(errors);
         }
-        var state = await actions.SetThrottleAsync(AdminChanges.ActorOf(user), request.MaxConcurrent, request.QueueLimit);
+        var state = await actions.SetThrottleAsync(AdminChanges.ActorOf(user), ParseMode(request.Mode)!.Value, request.MaxConcurrent, request.QueueLimit);
         return TypedResults.Ok(ThrottleResponse.From(state));
     }
 
+    public static string ModeName(AdmissionMode mode) => mode == AdmissionMode.Adaptive ? "adaptive" : "fixed";
+
+    /// <summary>"fixed" or absent: fixed; "adaptive": adaptive; anything else: null.</summary>
+    public static AdmissionMode? ParseMode(string? mode) => mode switch
+    {
+        null or "fixed" => AdmissionMode.Fixed,
+        "adaptive" => AdmissionMode.Adaptive,
+        _ => null,
+    };
+
     /// <summary>The limits' errors by field (null lifts a limit); empty when they make sense. The console's dialog checks the same.</summary>
-    public static Dictionary<string, string[]> ValidateThrottle(ThrottleRequest request)
+    public static Dictionary<string, string[]> ValidateThrottle(ThrottleRequest request, AdmissionState now)
     {
         var errors = new Dictionary<string, string[]>();
-        if (request.MaxConcurrent is < 1 or > AdmissionOptions.LimitMax)
+        var mode = ParseMode(request.Mode);
+        if (mode is null)
+        {
+            errors["mode"] = [$"mode must be \"fixed\" or \"adaptive\" (got \"{request.Mode}\")."];
+        }
+        else if (mode == AdmissionMode.Adaptive)
+        {
+            if (request.MaxConcurrent is { } start && (start < now.AdaptiveFloor || start > now.AdaptiveCeiling))
+            {
+                errors["maxConcurrent"] = [$"In adaptive mode maxConcurrent is where the limit starts: between the floor {now.AdaptiveFloor} and the ceiling {now.AdaptiveCeiling} (Admission:AdaptiveFloor, AdaptiveCeiling), or null to start from the limit in force (got {start})."];
+            }
+        }
+        else if (request.MaxConcurrent is < 1 or > AdmissionOptions.LimitMax)
         {
             errors["maxConcurrent"] = [$"maxConcurrent must be between 1 and {AdmissionOptions.LimitMax}, or null to lift the limit (got {request.MaxConcurrent})."];
         }

@@ -8,15 +8,21 @@ namespace ExamConsole.Api.Admission;
 /// A concurrency limiter with a bounded queue, two priorities and limits that change at run time
 /// (System.Threading.RateLimiting's own limiters are fixed once built). A full queue makes room
 /// for a high-priority request by shedding the newest low-priority waiter. Every wait is bounded
-/// by <see cref="AdmissionOptions.QueueTimeout"/>.
+/// by <see cref="AdmissionOptions.QueueTimeout"/>. In adaptive mode the in-flight limit follows
+/// the latency of the requests it admits (<see cref="GradientLimit"/>): each lease reports, when it
+/// is released, how long it was held and how many were in flight when it was granted. Priorities are
+/// the same in both modes: the limit decides how many are served, the queues who goes next.
 /// </summary>
-public sealed class AdmissionController : IAdmissionLimits, IDisposable
+public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly LinkedList<Waiter>[] _queues = [new(), new()];
     private readonly PriorityLimiter[] _limiters;
     private readonly TimeProvider _time;
     private readonly Counter<long> _rejectedCounter;
+    private readonly GradientLimit _adaptive;
+    private AdmissionMode _mode;
+    private int _changes;
     private int? _maxConcurrent;
     private int? _queueLimit;
     private int _inFlight;
@@ -33,6 +39,12 @@ public sealed class AdmissionController : IAdmissionLimits, IDisposable
     {
         _time = time;
         _maxConcurrent = options.Value.MaxConcurrent;
+        _mode = options.Value.Mode;
+        _adaptive = new GradientLimit(options.Value, time, options.Value.MaxConcurrent ?? options.Value.AdaptiveCeiling);
+        if (_mode == AdmissionMode.Adaptive)
+        {
+            _maxConcurrent = _adaptive.Limit;
+        }
         _queueLimit = options.Value.QueueLimit;
         QueueTimeout = options.Value.QueueTimeout;
         RetryAfter = options.Value.RetryAfter;
@@ -43,6 +55,7 @@ public sealed class AdmissionController : IAdmissionLimits, IDisposable
         var meter = meterFactory.Create("ExamConsole.Admission");
         meter.CreateObservableGauge("examconsole.admission.in_flight", () => State().InFlight, "{request}", "Teacher requests being served");
         meter.CreateObservableGauge("examconsole.admission.queued", () => State().Queued, "{request}", "Teacher requests waiting for a slot");
+        meter.CreateObservableGauge("examconsole.admission.limit", LimitMeasurement, "{request}", "Teacher requests allowed in flight at once (none while no limit)");
         _rejectedCounter = meter.CreateCounter<long>("examconsole.admission.rejected", "{request}", "Teacher requests shed with 503");
     }
 
@@ -104,18 +117,39 @@ public sealed class AdmissionController : IAdmissionLimits, IDisposable
     {
         lock (_gate)
         {
-            return new AdmissionState(_maxConcurrent, _queueLimit, _inFlight, _queues[0].Count + _queues[1].Count, _rejected, _admitted);
+            return new AdmissionState(_maxConcurrent, _queueLimit, _inFlight, _queues[0].Count + _queues[1].Count, _rejected, _admitted,
+                _mode, _adaptive.Floor, _adaptive.Ceiling, _changes);
         }
     }
 
-    /// <summary>New limits, in force at once: waiters are admitted into new room, or shed when the queue shrank.</summary>
-    public AdmissionState Update(int? maxConcurrent, int? queueLimit)
+    private IEnumerable<Measurement<int>> LimitMeasurement() =>
+        State().MaxConcurrent is { } limit ? [new Measurement<int>(limit)] : [];
+
+    /// <summary>Pins a fixed limit (null lifts it), in force at once: waiters are admitted into new room, or shed when the queue shrank.</summary>
+    public AdmissionState Update(int? maxConcurrent, int? queueLimit) => Update(AdmissionMode.Fixed, maxConcurrent, queueLimit);
+
+    /// <summary>
+    /// New limits, in force at once. Fixed: <paramref name="maxConcurrent"/> is the limit (null: none).
+    /// Adaptive: the limit follows latency from <paramref name="maxConcurrent"/>, or from the limit in
+    /// force when null (the ceiling when there was none), within the floor and the ceiling.
+    /// </summary>
+    public AdmissionState Update(AdmissionMode mode, int? maxConcurrent, int? queueLimit)
     {
         var shed = new List<Waiter>();
         var admit = new List<Waiter>();
         lock (_gate)
         {
-            _maxConcurrent = maxConcurrent;
+            _mode = mode;
+            _changes++;
+            if (mode == AdmissionMode.Adaptive)
+            {
+                _adaptive.Reset(maxConcurrent ?? _maxConcurrent ?? _adaptive.Ceiling);
+                _maxConcurrent = _adaptive.Limit;
+            }
+            else
+            {
+                _maxConcurrent = maxConcurrent;
+            }
             _queueLimit = queueLimit;
             admit.AddRange(DequeueAdmittable());
             while (queueLimit is { } limit && _queues[0].Count + _queues[1].Count > limit)
@@ -198,7 +232,7 @@ public sealed class AdmissionController : IAdmissionLimits, IDisposable
         _inFlight++;
         _admitted++;
         SampleRate();
-        return new Lease(this, acquired: true, TimeSpan.Zero);
+        return new Lease(this, acquired: true, TimeSpan.Zero, _time.GetTimestamp(), _inFlight);
     }
 
     private RateLimitLease Rejected(bool countIt = true)
@@ -211,12 +245,18 @@ public sealed class AdmissionController : IAdmissionLimits, IDisposable
         return new Lease(null, acquired: false, RetryAfterNow());
     }
 
-    private void Release()
+    // A lease granted at startedAt with inFlightAtStart in flight (counting itself) is returned; the
+    // adaptive limit learns from it. A grant nobody took (no startedAt) teaches nothing.
+    private void Release(long? startedAt, int inFlightAtStart)
     {
         List<Waiter> admit;
         lock (_gate)
         {
             _inFlight--;
+            if (_mode == AdmissionMode.Adaptive && startedAt is { } start && _adaptive.Sample(_time.GetElapsedTime(start), inFlightAtStart))
+            {
+                _maxConcurrent = _adaptive.Limit;
+            }
             if (_inFlight == 0)
             {
                 _idleSince = _time.GetTimestamp();
@@ -238,6 +278,7 @@ public sealed class AdmissionController : IAdmissionLimits, IDisposable
             node.List!.Remove(node);
             _inFlight++;
             _admitted++;
+            node.Value.Admitted(_time.GetTimestamp(), _inFlight);
             admit.Add(node.Value);
         }
         SampleRate();
@@ -276,107 +317,5 @@ public sealed class AdmissionController : IAdmissionLimits, IDisposable
         {
             limiter.Dispose();
         }
-    }
-
-    private sealed class Waiter(AdmissionController owner, AdmissionPriority priority)
-    {
-        private readonly TaskCompletionSource<RateLimitLease> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private CancellationTokenRegistration _cancellation;
-        private ITimer? _timer;
-
-        public AdmissionPriority Priority { get; } = priority;
-
-        public LinkedListNode<Waiter>? Node { get; set; }
-
-        public Task<RateLimitLease> Task => _done.Task;
-
-        public void Start(TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
-        {
-            _timer = time.CreateTimer(_ => GiveUp(), null, timeout, Timeout.InfiniteTimeSpan);
-            _cancellation = cancellationToken.Register(GiveUp);
-        }
-
-        public void Grant()
-        {
-            Stop();
-            if (!_done.TrySetResult(new Lease(owner, acquired: true, TimeSpan.Zero)))
-            {
-                owner.Release();
-            }
-        }
-
-        public void Fail(RateLimitLease lease)
-        {
-            Stop();
-            _done.TrySetResult(lease);
-        }
-
-        private void GiveUp()
-        {
-            if (owner.Withdraw(this))
-            {
-                Fail(new Lease(null, acquired: false, owner.RetryAfterNow()));
-            }
-        }
-
-        private void Stop()
-        {
-            _timer?.Dispose();
-            _cancellation.Dispose();
-        }
-    }
-
-    private sealed class Lease(AdmissionController? owner, bool acquired, TimeSpan retryAfter) : RateLimitLease
-    {
-        private AdmissionController? _owner = owner;
-
-        public override bool IsAcquired { get; } = acquired;
-
-        public override IEnumerable<string> MetadataNames => IsAcquired ? [] : [MetadataName.RetryAfter.Name];
-
-        public override bool TryGetMetadata(string metadataName, out object? metadata)
-        {
-            if (!IsAcquired && metadataName == MetadataName.RetryAfter.Name)
-            {
-                metadata = retryAfter;
-                return true;
-            }
-            metadata = null;
-            return false;
-        }
-
-        protected override void Dispose(bool disposing)
-        {
-            Interlocked.Exchange(ref _owner, null)?.Release();
-        }
-    }
-
-    private sealed class PriorityLimiter(AdmissionController owner, AdmissionPriority priority) : RateLimiter
-    {
-        public override TimeSpan? IdleDuration
-        {
-            get
-            {
-                var state = owner.State();
-                return state.InFlight == 0 && state.Queued == 0 ? owner._time.GetElapsedTime(Volatile.Read(ref owner._idleSince)) : null;
-            }
-        }
-
-        public override RateLimiterStatistics? GetStatistics()
-        {
-            var state = owner.State();
-            return new RateLimiterStatistics
-            {
-                CurrentAvailablePermits = state.MaxConcurrent is { } max ? Math.Max(0, max - state.InFlight) : int.MaxValue,
-                CurrentQueuedCount = state.Queued,
-                TotalFailedLeases = state.RejectedTotal,
-                TotalSuccessfulLeases = state.AdmittedTotal,
-            };
-        }
-
-        protected override RateLimitLease AttemptAcquireCore(int permitCount) => owner.TryAcquire(priority);
-
-        protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
-            owner.AcquireAsync(priority, cancellationToken);
     }
 }

@@ -33,6 +33,35 @@ public sealed class AdmissionOptions
 
     /// <summary>The longest Retry-After before its random spread (which adds up to as much again).</summary>
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Fixed: <see cref="MaxConcurrent"/> is the limit. Adaptive: the limit follows measured latency
+    /// (<see cref="GradientLimit"/>) between <see cref="AdaptiveFloor"/> and <see cref="AdaptiveCeiling"/>,
+    /// starting from MaxConcurrent. Fixed stays the default until adaptive wins bench/knee.sh's
+    /// overload on the deployment's machines (issue 17, item 3).
+    /// </summary>
+    public AdmissionMode Mode { get; set; } = AdmissionMode.Fixed;
+
+    /// <summary>The adaptive limit never goes below this: the node always serves this many at once.</summary>
+    public int AdaptiveFloor { get; set; } = 8;
+
+    /// <summary>The adaptive limit never goes above this (a quiet server would otherwise raise it without end).</summary>
+    public int AdaptiveCeiling { get; set; } = 512;
+
+    /// <summary>How much slower than the baseline a window may be before the limit comes down (1.2: 20 %).</summary>
+    public double AdaptiveTolerance { get; set; } = 1.2;
+
+    /// <summary>How much of each window's verdict the limit takes (0.2: a fifth), so one window does not swing it.</summary>
+    public double AdaptiveSmoothing { get; set; } = 0.2;
+
+    /// <summary>The shortest window of completed requests the limit is recomputed from.</summary>
+    public TimeSpan AdaptiveWindow { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The fewest completed requests a window needs: a quiet node keeps its limit rather than judge from two requests.</summary>
+    public int AdaptiveMinSamples { get; set; } = 20;
+
+    /// <summary>How often, while the gate is full, the adaptive limit is halved for one window to re-measure latency without a queue.</summary>
+    public TimeSpan AdaptiveProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Refuses nonsense admission settings at start, naming the key and the accepted range.</summary>
@@ -58,8 +87,23 @@ public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOption
             nameof(o.MaxRetryAfter),
             $"must be a whole number of seconds between Admission:RetryAfter ({OptionsCheck.Show(o.RetryAfter)}) and {OptionsCheck.Show(AdmissionOptions.RetryAfterLimit)}",
             OptionsCheck.Show(o.MaxRetryAfter));
+        check.Require(Enum.IsDefined(o.Mode), nameof(o.Mode), "must be Fixed or Adaptive", o.Mode.ToString());
+        check.Between(nameof(o.AdaptiveFloor), o.AdaptiveFloor, 1, AdmissionOptions.LimitMax);
+        check.Between(nameof(o.AdaptiveCeiling), o.AdaptiveCeiling, Math.Max(1, o.AdaptiveFloor), AdmissionOptions.LimitMax);
+        check.Between(nameof(o.AdaptiveTolerance), o.AdaptiveTolerance, 1.0, 10.0);
+        check.Between(nameof(o.AdaptiveSmoothing), o.AdaptiveSmoothing, 0.01, 1.0);
+        check.Between(nameof(o.AdaptiveWindow), o.AdaptiveWindow, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
+        check.Between(nameof(o.AdaptiveMinSamples), o.AdaptiveMinSamples, 1, 100_000);
+        check.Between(nameof(o.AdaptiveProbeInterval), o.AdaptiveProbeInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         return check.Result;
     }
+}
+
+/// <summary>Who sets the in-flight limit: the operator (fixed) or measured latency (adaptive).</summary>
+public enum AdmissionMode
+{
+    Fixed = 0,
+    Adaptive = 1,
 }
 
 /// <summary>Which requests go first when the gate is full: submissions and answer saves before reads.</summary>
@@ -69,5 +113,18 @@ public enum AdmissionPriority
     Low = 1,
 }
 
-/// <summary>The gate as the operator API and the console show it.</summary>
-public sealed record AdmissionState(int? MaxConcurrent, int? QueueLimit, int InFlight, int Queued, long RejectedTotal, long AdmittedTotal);
+/// <summary>
+/// The gate as the operator API and the console show it. <see cref="MaxConcurrent"/> is the limit in
+/// force in either mode; <see cref="Changes"/> counts operators' changes, so that a chart can mark them.
+/// </summary>
+public sealed record AdmissionState(
+    int? MaxConcurrent,
+    int? QueueLimit,
+    int InFlight,
+    int Queued,
+    long RejectedTotal,
+    long AdmittedTotal,
+    AdmissionMode Mode = AdmissionMode.Fixed,
+    int AdaptiveFloor = 1,
+    int AdaptiveCeiling = AdmissionOptions.LimitMax,
+    int Changes = 0);

@@ -20,8 +20,8 @@ internal sealed class OperatorControls(OperatorActions actions) : IOperatorContr
     public Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken) =>
         actions.ResizePoolAsync(actor, maxSize, minSize, cancellationToken);
 
-    public Task<AdmissionState> SetThrottleAsync(string actor, int? maxConcurrent, int? queueLimit) =>
-        actions.SetThrottleAsync(actor, maxConcurrent, queueLimit);
+    public Task<AdmissionState> SetThrottleAsync(string actor, AdmissionMode mode, int? maxConcurrent, int? queueLimit) =>
+        actions.SetThrottleAsync(actor, mode, maxConcurrent, queueLimit);
 
     public Task<CircuitStatus> OpenCircuitAsync(string actor) => actions.OpenCircuitAsync(actor);
 

@@ -22,7 +22,8 @@ public interface IOperatorControls
     /// <summary>Asks <see cref="PoolSizeRule"/>: throws <see cref="PoolSizeInvalidException"/> or <see cref="PoolSizeRejectedException"/>, logged and audited.</summary>
     Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken);
 
-    Task<AdmissionState> SetThrottleAsync(string actor, int? maxConcurrent, int? queueLimit);
+    /// <summary>Fixed: pins maxConcurrent (null lifts it). Adaptive: the limit follows latency from maxConcurrent, or from the limit in force when null.</summary>
+    Task<AdmissionState> SetThrottleAsync(string actor, AdmissionMode mode, int? maxConcurrent, int? queueLimit);
 
     Task<CircuitStatus> OpenCircuitAsync(string actor);
 

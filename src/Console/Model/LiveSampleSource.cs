@@ -35,7 +35,8 @@ public sealed class LiveSampleSource(
             time.GetUtcNow(),
             pool,
             actions.Circuit(),
-            new AdmissionSample(throttle.MaxConcurrent, throttle.QueueLimit, throttle.InFlight, throttle.Queued, throttle.RejectedTotal, Math.Round(shedPerSecond, 1)),
+            new AdmissionSample(throttle.MaxConcurrent, throttle.QueueLimit, throttle.InFlight, throttle.Queued, throttle.RejectedTotal, Math.Round(shedPerSecond, 1),
+                throttle.Mode, throttle.Changes),
             server.Latest,
             new MemorySample(Environment.WorkingSet, GC.GetTotalMemory(false), gc.TotalAvailableMemoryBytes, pool.Lifecycle.ProcessMemoryPercent, pool.Lifecycle.MemoryPressure),
             routes.Read());

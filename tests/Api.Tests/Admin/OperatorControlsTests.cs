@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using ExamConsole.Api.Admin;
 using ExamConsole.Api.Tests.Support;
 using ExamConsole.Testing;
 
@@ -23,6 +24,9 @@ public sealed class OperatorControlsTests(ApiFixture fixture)
             Assert.Equal(3, now.GetProperty("maxConcurrent").GetInt32());
             Assert.Equal(7, now.GetProperty("queueLimit").GetInt32());
             Assert.True(now.TryGetProperty("rejectedTotal", out _));
+            // Without a mode a PUT pins, as before modes existed.
+            Assert.Equal("fixed", now.GetProperty("mode").GetString());
+            Assert.Equal(3, now.GetProperty("limit").GetInt32());
 
             var lifted = await (await admin.PutAsJsonAsync("/api/admin/throttle", new { maxConcurrent = (int?)null, queueLimit = (int?)null })).Content.ReadFromJsonAsync<JsonElement>();
             Assert.Equal(JsonValueKind.Null, lifted.GetProperty("maxConcurrent").ValueKind);
@@ -37,6 +41,93 @@ public sealed class OperatorControlsTests(ApiFixture fixture)
         }
         var audit = await admin.GetFromJsonAsync<JsonElement>("/api/admin/audit?limit=20");
         Assert.Contains(audit.EnumerateArray(), e => e.GetProperty("action").GetString() == "throttle.set" && e.GetProperty("actor").GetString() == "admin");
+    }
+
+    [Fact]
+    public async Task Throttle_ReleasedToAdaptiveThenPinned_ShowsModeAndLimitInForceAndIsAudited()
+    {
+        using var admin = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.OperatorRole);
+        using var viewer = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.ViewerRole);
+        var before = await admin.GetFromJsonAsync<JsonElement>("/api/admin/throttle");
+        var queueLimit = before.GetProperty("queueLimit").ValueKind == JsonValueKind.Null ? (int?)null : before.GetProperty("queueLimit").GetInt32();
+        try
+        {
+            var released = await admin.PutAsJsonAsync("/api/admin/throttle", new { mode = "adaptive", maxConcurrent = 40, queueLimit });
+            Assert.Equal(HttpStatusCode.OK, released.StatusCode);
+            var adaptive = await viewer.GetFromJsonAsync<JsonElement>("/api/admin/throttle");
+            Assert.Equal("adaptive", adaptive.GetProperty("mode").GetString());
+            // Started where asked; from here the measured latency moves it, within the floor and the ceiling.
+            var limit = adaptive.GetProperty("limit").GetInt32();
+            Assert.InRange(limit, adaptive.GetProperty("adaptiveFloor").GetInt32(), adaptive.GetProperty("adaptiveCeiling").GetInt32());
+            Assert.Equal(limit, adaptive.GetProperty("maxConcurrent").GetInt32());
+
+            var pinned = await (await admin.PutAsJsonAsync("/api/admin/throttle", new { mode = "fixed", maxConcurrent = 33, queueLimit })).Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("fixed", pinned.GetProperty("mode").GetString());
+            Assert.Equal(33, pinned.GetProperty("limit").GetInt32());
+            Assert.Equal(33, (await viewer.GetFromJsonAsync<JsonElement>("/api/admin/throttle")).GetProperty("limit").GetInt32());
+        }
+        finally
+        {
+            await admin.PutAsJsonAsync("/api/admin/throttle", new
+            {
+                mode = "fixed",
+                maxConcurrent = before.GetProperty("maxConcurrent").ValueKind == JsonValueKind.Null ? (int?)null : before.GetProperty("maxConcurrent").GetInt32(),
+                queueLimit,
+            });
+        }
+        var audit = await admin.GetFromJsonAsync<JsonElement>("/api/admin/audit?limit=50");
+        var modes = audit.EnumerateArray()
+            .Where(e => e.GetProperty("action").GetString() == "throttle.set" && e.GetProperty("actor").GetString()!.StartsWith("test-operator-", StringComparison.Ordinal))
+            .Select(e => e.GetProperty("after").GetProperty("mode").GetString())
+            .ToList();
+        Assert.Contains("adaptive", modes);
+        Assert.Contains("fixed", modes);
+    }
+
+    [Fact]
+    public async Task Throttle_HostConfiguredAdaptive_StartsAdaptiveFromMaxConcurrent()
+    {
+        await using var host = new ExamHostFactory(fixture.ConnectionString);
+        host.Settings["Admission:Mode"] = "Adaptive";
+        host.Settings["Admission:MaxConcurrent"] = "48";
+        using var viewer = await AdminClients.AsAsync(host, AdminPolicies.ViewerRole);
+
+        var throttle = await viewer.GetFromJsonAsync<JsonElement>("/api/admin/throttle");
+
+        Assert.Equal("adaptive", throttle.GetProperty("mode").GetString());
+        // No teacher traffic on this host yet: the limit is where configuration started it.
+        Assert.Equal(48, throttle.GetProperty("limit").GetInt32());
+        Assert.Equal(8, throttle.GetProperty("adaptiveFloor").GetInt32());
+        Assert.Equal(512, throttle.GetProperty("adaptiveCeiling").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("auto", null, "mode")]
+    [InlineData("Adaptive", null, "mode")]
+    [InlineData("adaptive", 1_000_000, "maxConcurrent")]
+    [InlineData("adaptive", 1, "maxConcurrent")]
+    public async Task Throttle_NonsenseMode_Answers400NamingTheField(string mode, int? maxConcurrent, string field)
+    {
+        using var admin = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.OperatorRole);
+        var before = await admin.GetFromJsonAsync<JsonElement>("/api/admin/throttle");
+
+        var response = await admin.PutAsJsonAsync("/api/admin/throttle", new { mode, maxConcurrent, queueLimit = 100 });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+        Assert.Equal(before.GetProperty("mode").GetString(), (await admin.GetFromJsonAsync<JsonElement>("/api/admin/throttle")).GetProperty("mode").GetString());
+    }
+
+    [Fact]
+    public async Task Throttle_ReleaseAsViewer_IsForbidden()
+    {
+        using var viewer = await AdminClients.AsAsync(fixture.Factory, AdminPolicies.ViewerRole);
+
+        var response = await viewer.PutAsJsonAsync("/api/admin/throttle", new { mode = "adaptive" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("fixed", (await viewer.GetFromJsonAsync<JsonElement>("/api/admin/throttle")).GetProperty("mode").GetString());
     }
 
     [Theory]

@@ -23,6 +23,7 @@ public sealed class FakeOperatorControls : IOperatorControls
     public int MinSize { get; private set; } = 10;
     public int? MaxConcurrent { get; private set; } = 1024;
     public int? QueueLimit { get; private set; } = 4096;
+    public AdmissionMode Mode { get; private set; } = AdmissionMode.Fixed;
     public string CircuitState { get; private set; } = "closed";
     public bool ForceFallback { get; private set; }
     public int SpoolDepth { get; set; } = 3;
@@ -30,7 +31,7 @@ public sealed class FakeOperatorControls : IOperatorControls
 
     public PoolSnapshot Pool() => Samples.Pool(maxSize: MaxSize, minSize: MinSize) with { Server = new ServerConnections(ServerMaxConnections, 17) };
 
-    public AdmissionState Throttle() => new(MaxConcurrent, QueueLimit, 7, 0, 0, 100);
+    public AdmissionState Throttle() => new(MaxConcurrent, QueueLimit, 7, 0, 0, 100, Mode, 8, 512);
 
     public CircuitStatus Circuit() => new(CircuitState, SpoolDepth, null, ForceFallback);
 
@@ -45,10 +46,12 @@ public sealed class FakeOperatorControls : IOperatorControls
         return Task.FromResult(Pool());
     }
 
-    public Task<AdmissionState> SetThrottleAsync(string actor, int? maxConcurrent, int? queueLimit)
+    public Task<AdmissionState> SetThrottleAsync(string actor, AdmissionMode mode, int? maxConcurrent, int? queueLimit)
     {
-        Calls.Add($"{actor}: throttle {maxConcurrent?.ToString() ?? "none"}/{queueLimit?.ToString() ?? "none"}");
-        (MaxConcurrent, QueueLimit) = (maxConcurrent, queueLimit);
+        var adaptive = mode == AdmissionMode.Adaptive ? "adaptive from " : "";
+        Calls.Add($"{actor}: throttle {adaptive}{maxConcurrent?.ToString() ?? "none"}/{queueLimit?.ToString() ?? "none"}");
+        Mode = mode;
+        (MaxConcurrent, QueueLimit) = (mode == AdmissionMode.Adaptive ? Math.Clamp(maxConcurrent ?? MaxConcurrent ?? 512, 8, 512) : maxConcurrent, queueLimit);
         return Task.FromResult(Throttle());
     }
 

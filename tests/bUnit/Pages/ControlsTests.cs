@@ -1,3 +1,6 @@
+using ExamConsole.Api.Admission;
+using ExamConsole.Console.Model;
+using ExamConsole.Console.Tests.Fakes;
 using ControlsPage = ExamConsole.Console.Components.Pages.Controls;
 
 namespace ExamConsole.Console.Tests.Pages;
@@ -34,6 +37,22 @@ public sealed class ControlsTests : ConsoleTest
         }
         // Closing a closed circuit means nothing.
         Assert.True(cut.Find("[data-testid=close-circuit]").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task Controls_AdaptiveGate_ShowsTheModeAndOpensTheThrottleDialogInIt()
+    {
+        Feed.Publish(Samples.Sample() with { Admission = new AdmissionSample(71, 4096, 60, 0, 0, 0, AdmissionMode.Adaptive, 1) });
+        await Operations.SetThrottleAsync("olga", AdmissionMode.Adaptive, 71, 4096);
+        Operations.Calls.Clear();
+        var cut = RenderPage<ControlsPage>(Operator);
+
+        Assert.Equal("adaptive", cut.Find("[data-testid=throttle-mode] .figure-value").TextContent.Trim());
+        Assert.Equal("71", cut.Find("[data-testid=throttle-limit] .figure-value").TextContent.Trim());
+        await cut.InvokeAsync(() => cut.Find("[data-testid=open-throttle]").Click());
+
+        var dialog = DialogHost();
+        dialog.WaitForAssertion(() => Assert.Equal(["adaptive", "71", "4,096"], dialog.FindAll("[data-cell=now]").Select(c => c.TextContent.Trim())), TimeSpan.FromSeconds(5));
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public partial class PoolHistoryCharts
         ];
     }
 
-    private static List<HistoryPoint> Thin(IReadOnlyList<HistoryPoint> history)
+    internal static List<HistoryPoint> Thin(IReadOnlyList<HistoryPoint> history)
     {
         var step = Math.Max(1, (int)Math.Ceiling(history.Count / (double)MaxPoints));
         var result = new List<HistoryPoint>(history.Count / step + 1);

@@ -33,6 +33,9 @@ public partial class Controls
         var throttle = Operator.Throttle();
         var parameters = new DialogParameters<ThrottleDialog>
         {
+            { d => d.CurrentMode, throttle.Mode },
+            { d => d.AdaptiveFloor, throttle.AdaptiveFloor },
+            { d => d.AdaptiveCeiling, throttle.AdaptiveCeiling },
             { d => d.CurrentMaxConcurrent, throttle.MaxConcurrent },
             { d => d.CurrentQueueLimit, throttle.QueueLimit },
             { d => d.InFlight, throttle.InFlight },
