@@ -20,11 +20,17 @@ dotnet test tests/RunCommand.Tests -c Release --no-build --results-directory Tes
 run_status=${PIPESTATUS[0]}
 set -e
 
-# One closing line for the whole run, summed over the projects.
+# One closing line for the whole run, summed over the projects: the one-line summaries of the
+# first run, and the "Total tests:" block of the run command's detailed one.
 awk '/(Passed|Failed)!  - Failed:/ {
        for (i = 1; i <= NF; i++) {
          if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1)
        }
      }
+     /^Total tests:/ { block = 1; next }
+     block && /^ +Passed: / { p += $2; next }
+     block && /^ +Failed: / { f += $2; next }
+     block && /^ +Skipped: / { s += $2; next }
+     block && !/^ +[A-Za-z ]+: / { block = 0 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
 [ "$status" -eq 0 ] && [ "$run_status" -eq 0 ]
