@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-scripts/ensure-deps.sh postgresql chromium
+scripts/ensure-deps.sh postgresql chromium prometheus
 
 mkdir -p TestResults
 log=TestResults/test-run.log

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the run and test commands need, installing it through apt when
 # run as root, or saying exactly what to install otherwise.
-#   scripts/ensure-deps.sh postgresql [chromium]
+#   scripts/ensure-deps.sh postgresql [chromium] [prometheus]
 set -euo pipefail
 
 missing=()
@@ -15,6 +15,12 @@ for need in "$@"; do
     chromium)
       if [ ! -x /usr/bin/chromium ]; then
         missing+=(chromium)
+      fi
+      ;;
+    prometheus)
+      # promtool checks the alerting rules of deploy/prometheus.
+      if ! command -v promtool >/dev/null 2>&1; then
+        missing+=(prometheus)
       fi
       ;;
     *) echo "ensure-deps: unknown dependency '$need'" >&2; exit 2 ;;
