@@ -47,10 +47,11 @@ public sealed record HistoryPoint(
     int Queued = 0,
     double ShedPerSecond = 0,
     AdmissionMode Mode = AdmissionMode.Fixed,
-    int LimitChanges = 0)
+    int LimitChanges = 0,
+    int SpoolDepth = 0)
 {
     public static HistoryPoint Of(ConsoleSample sample) =>
         new(sample.At, sample.Pool.Busy, sample.Pool.Idle, sample.Pool.Pending, sample.Pool.UtilizationPercent,
             sample.Admission.MaxConcurrent, sample.Admission.InFlight, sample.Admission.Queued, sample.Admission.ShedPerSecond,
-            sample.Admission.Mode, sample.Admission.Changes);
+            sample.Admission.Mode, sample.Admission.Changes, sample.Circuit.SpoolDepth);
 }
