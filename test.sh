@@ -33,4 +33,4 @@ awk '/(Passed|Failed)!  - Failed:/ {
      block && /^ +Skipped: / { s += $2; next }
      block && !/^ +[A-Za-z ]+: / { block = 0 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
-[ "$status" -eq 0 ] && [ "$run_status" -eq 0 ]
+exit $(( status != 0 ? status : run_status ))

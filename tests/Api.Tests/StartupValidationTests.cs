@@ -66,15 +66,22 @@ public sealed class StartupValidationTests
     {
         var directory = Directory.CreateTempSubdirectory("examconsole-key-");
         var keyFile = Path.Combine(directory.FullName, "signing-key");
-        File.WriteAllText(keyFile, Convert.ToBase64String(new byte[64]));
-        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
-        using var host = new ExamHostFactory(NoDatabase);
-        host.Settings["Auth:SigningKey"] = "";
-        host.Settings["Auth:SigningKeyFile"] = keyFile;
+        Exception error;
+        try
+        {
+            File.WriteAllText(keyFile, Convert.ToBase64String(new byte[64]));
+            File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+            using var host = new ExamHostFactory(NoDatabase);
+            host.Settings["Auth:SigningKey"] = "";
+            host.Settings["Auth:SigningKeyFile"] = keyFile;
 
-        var error = Assert.ThrowsAny<Exception>(() => host.Server);
+            error = Assert.ThrowsAny<Exception>(() => host.Server);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
 
-        directory.Delete(recursive: true);
         var refused = Assert.IsType<InvalidOperationException>(error is InvalidOperationException ? error : error.InnerException ?? error);
         Assert.Contains($"chmod 600 {keyFile}", refused.Message);
     }

@@ -1,5 +1,4 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using ExamConsole.Testing;
 using Xunit.Abstractions;
 
 namespace ExamConsole.RunCommand.Tests;
@@ -40,8 +39,8 @@ public sealed class RunCommandTests(ITestOutputHelper output)
             await script.WaitUntilReadyAsync(ReadyWithin);
             var ready = script.Elapsed;
 
-            Assert.Equal(10, await ExamCountAsync("0000001"));
-            Assert.Equal(10, await ExamCountAsync("0040000"));
+            Assert.Equal(10, await DemoTeachers.ExamCountAsync(new Uri(RunScript.Address), 1));
+            Assert.Equal(10, await DemoTeachers.ExamCountAsync(new Uri(RunScript.Address), 40_000));
             if (start == 1 && fresh)
             {
                 Assert.Contains(script.Output, line => line.Contains("Demo data ready: 40000 teachers, 10 exams, 400000 assignments", StringComparison.Ordinal));
@@ -63,19 +62,4 @@ public sealed class RunCommandTests(ITestOutputHelper output)
             }
         }
     }
-
-    private static async Task<int> ExamCountAsync(string digits)
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(RunScript.Address) };
-        var login = await client.PostAsJsonAsync("/api/auth/login", new { teacherCode = "T" + digits, password = "pass-" + digits });
-        Assert.True(login.IsSuccessStatusCode, $"Teacher T{digits} could not sign in: {(int)login.StatusCode} {await login.Content.ReadAsStringAsync()}");
-        var token = (await login.Content.ReadFromJsonAsync<LoginBody>())!.Token;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var exams = await client.GetFromJsonAsync<List<ExamBody>>("/api/exams");
-        return exams!.Count;
-    }
-
-    private sealed record LoginBody(string Token);
-
-    private sealed record ExamBody(int ExamId);
 }

@@ -91,7 +91,7 @@ internal sealed class RunScript : IAsyncDisposable
     public async Task WaitUntilReadyAsync(TimeSpan within)
     {
         using var client = new HttpClient { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromSeconds(5) };
-        await Eventually.TrueAsync(
+        await Eventually.UntilAsync(
             async () =>
             {
                 if (_process.HasExited)
@@ -111,8 +111,11 @@ internal sealed class RunScript : IAsyncDisposable
                     return false;
                 }
             },
-            $"./run.sh answering {Address}/health/ready. Its last lines:\n{Tail()}",
-            within);
+            ready => ready,
+            $"./run.sh answering {Address}/health/ready",
+            within,
+            // Its lines at the deadline, not those of when the wait began.
+            describe: _ => "not ready. Its last lines:\n" + Tail());
     }
 
     /// <summary>SIGTERM, as a service manager or `kill` stops it; returns the exit code.</summary>

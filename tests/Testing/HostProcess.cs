@@ -77,6 +77,11 @@ public sealed class HostProcess : IAsyncDisposable
         await Eventually.TrueAsync(() => Printed() || _process.HasExited, $"the host printing \"{fragment}\"", within);
         if (!Printed())
         {
+            // An exited process may still have lines in its pipes: read them to the end before judging.
+            await _process.WaitForExitAsync();
+        }
+        if (!Printed())
+        {
             throw new InvalidOperationException($"The host exited before printing \"{fragment}\". Its output:\n{string.Join('\n', _output)}");
         }
     }

@@ -1,3 +1,4 @@
+using ExamConsole.Api.Resilience;
 using ExamConsole.Data.Pool;
 
 namespace ExamConsole.Console.Model;
@@ -38,7 +39,7 @@ public static class ConsoleAlerts
         {
             alerts.Add(new(AcquireSlow, $"Connection acquisition p99 {latest.Pool.AcquireMs.P99:0.#} ms, over its {acquireTargetMs:0} ms target."));
         }
-        if (latest.Circuit.State is "open" or "isolated")
+        if (latest.Circuit.State is DatabaseResilience.Open or DatabaseResilience.Isolated)
         {
             alerts.Add(new(CircuitOpen, $"Database circuit {latest.Circuit.State}: submissions go to the durable spool ({latest.Circuit.SpoolDepth} queued)."));
         }

@@ -58,16 +58,19 @@ public sealed class WindowedHistogram
     public TimeSpan SlotLength { get; }
 
     public void RecordMilliseconds(double milliseconds) =>
-        RecordMicroseconds(double.IsFinite(milliseconds) && milliseconds > 0 ? (long)Math.Min(Math.Round(milliseconds * 1000), HighestMicroseconds) : 0);
+        Record(double.IsFinite(milliseconds) && milliseconds > 0 ? (long)Math.Min(Math.Round(milliseconds * 1000), HighestMicroseconds) : 0);
 
-    public void RecordMicroseconds(long microseconds)
+    public void RecordMicroseconds(long microseconds) => Record(Math.Clamp(microseconds, 0, HighestMicroseconds));
+
+    /// <summary>Records a value already within 0 .. <see cref="HighestMicroseconds"/>.</summary>
+    private void Record(long microseconds)
     {
         var key = KeyNow();
         if (key != Volatile.Read(ref _openKey))
         {
             MoveTo(key);
         }
-        _recorder.RecordValue(Math.Clamp(microseconds, 0, HighestMicroseconds));
+        _recorder.RecordValue(microseconds);
     }
 
     /// <summary>Count and percentiles, in milliseconds, of the values recorded in the window.</summary>

@@ -9,7 +9,7 @@ namespace ExamConsole.Data.Pool;
 /// past Pool:LeakThreshold is reported (with its return), and past Pool:LeakReclaimAfter its backend is
 /// terminated through the telemetry pool, which still answers when the main pool is exhausted.
 /// </summary>
-internal sealed class PoolLeakWatch(ExamDataSource dataSource, PoolMeters meters, ServerView server, TimeProvider time, ILogger logger) : ILeaseWatch
+internal sealed class PoolLeakWatch(ExamDataSource dataSource, PoolMeters meters, ServerView server, TimeProvider time, ILogger logger)
 {
     private const int EventCapacity = 200;
 

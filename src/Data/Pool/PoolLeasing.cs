@@ -83,12 +83,12 @@ internal sealed class PoolLeasing
             throw;
         }
 
-        var waited = _time.GetElapsedTime(started);
+        var now = _time.GetTimestamp();
+        var waited = _time.GetElapsedTime(started, now);
         Acquire.Record(waited.TotalMilliseconds);
         _meters.AcquireDuration.Record(waited.TotalSeconds);
         Interlocked.Increment(ref _leasesTotal);
         var pid = connection.ProcessID;
-        var now = _time.GetTimestamp();
         var uses = _uses.GetOrAdd(pid, static _ => new BackendUse()).Count(now);
         var lease = new PoolLease(this, generation, connection, Interlocked.Increment(ref _nextLeaseId), source, _time.GetUtcNow(), now, pid, uses);
         _leaks.Track(lease);

@@ -23,7 +23,7 @@ internal sealed class PoolMemoryPressure(PoolSizing sizing, IProcessMemory memor
     {
         var percent = memory.LoadPercent();
         Volatile.Write(ref _percent, percent);
-        var mark = sizing.Configured.MemoryPressurePercent;
+        var mark = sizing.MemoryPressurePercent;
         var pressure = sizing.UnderPressure;
         var next = pressure ? percent >= mark - Hysteresis : percent > mark;
         if (next == pressure)

@@ -23,6 +23,9 @@ internal sealed class PoolSizing(ExamDataSource dataSource, NpgsqlPoolMetrics np
     /// <summary>The configured settings (without the memory-pressure lifecycle), a copy.</summary>
     public PoolSettings Configured => Volatile.Read(ref _configured).Clone();
 
+    /// <summary>The configured pressure mark, read every tick without copying the settings.</summary>
+    public double MemoryPressurePercent => Volatile.Read(ref _configured).MemoryPressurePercent;
+
     /// <summary>What the server lets the pool have, from a sample read now.</summary>
     public async Task<ServerLimit> ServerLimitAsync(CancellationToken cancellationToken) =>
         new((await server.SampleAsync(cancellationToken)).MaxConnections, Volatile.Read(ref _configured).ServerReserve);
@@ -37,7 +40,11 @@ internal sealed class PoolSizing(ExamDataSource dataSource, NpgsqlPoolMetrics np
         await ChangeAsync(
             async configured =>
             {
-                PoolSizeRule.Ensure(maxSize, minSize, await ServerLimitAsync(cancellationToken));
+                // The bounds were checked above; the server's limit is read under the lock.
+                if (PoolSizeRule.CheckServer(maxSize, await ServerLimitAsync(cancellationToken)) is { } refusal)
+                {
+                    throw refusal;
+                }
                 configured.MaxSize = maxSize;
                 configured.MinSize = minSize;
             },

@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using ExamConsole.Testing;
 using Npgsql;
 using Xunit.Abstractions;
@@ -41,8 +39,8 @@ public sealed class SeedInterruptionTests(SeedClusterFixture cluster, ITestOutpu
         await using (var host = await HostProcess.StartAsync(environment, Within))
         {
             Assert.Equal(DataSet.Complete, await CountAsync(database));
-            Assert.Equal(Exams, await ExamsOfAsync(host, 1));
-            Assert.Equal(Exams, await ExamsOfAsync(host, Teachers));
+            Assert.Equal(Exams, await DemoTeachers.ExamCountAsync(host.Address, 1));
+            Assert.Equal(Exams, await DemoTeachers.ExamCountAsync(host.Address, Teachers));
         }
     }
 
@@ -63,7 +61,7 @@ public sealed class SeedInterruptionTests(SeedClusterFixture cluster, ITestOutpu
             Assert.Contains(host.Output, line => line.Contains($"Demo data is incomplete (no completion marker): {Teachers} teachers, {Exams} exams, 0 assignments found", StringComparison.Ordinal));
             Assert.Contains(host.Output, line => line.Contains($"Demo data repaired: added 0 exams, 0 teachers, {Teachers * Exams} assignments", StringComparison.Ordinal));
             Assert.Equal(DataSet.Complete, await CountAsync(database));
-            Assert.Equal(Exams, await ExamsOfAsync(host, Teachers));
+            Assert.Equal(Exams, await DemoTeachers.ExamCountAsync(host.Address, Teachers));
         }
     }
 
@@ -116,27 +114,11 @@ public sealed class SeedInterruptionTests(SeedClusterFixture cluster, ITestOutpu
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<int> ExamsOfAsync(HostProcess host, int teacher)
-    {
-        using var client = new HttpClient { BaseAddress = host.Address };
-        var code = $"{teacher:D7}";
-        var login = await client.PostAsJsonAsync("/api/auth/login", new { teacherCode = "T" + code, password = "pass-" + code });
-        login.EnsureSuccessStatusCode();
-        var token = (await login.Content.ReadFromJsonAsync<LoginBody>())!.Token;
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        var exams = await client.GetFromJsonAsync<List<ExamBody>>("/api/exams");
-        return exams!.Count;
-    }
-
     private sealed record DataSet(int Teachers, int Exams, int Assignments, bool Marker)
     {
         public static readonly DataSet Empty = new(0, 0, 0, false);
         public static readonly DataSet Complete = new(SeedInterruptionTests.Teachers, SeedInterruptionTests.Exams, SeedInterruptionTests.Teachers * SeedInterruptionTests.Exams, true);
     }
-
-    private sealed record LoginBody(string Token);
-
-    private sealed record ExamBody(int ExamId);
 }
 
 /// <summary>One throwaway cluster for the seeding tests; each test seeds a database of its own on it.</summary>
