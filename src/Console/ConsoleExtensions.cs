@@ -26,6 +26,8 @@ public static class ConsoleExtensions
             sp.GetRequiredService<IOptions<ConsoleOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
+        // The fleet's heartbeat carries this node's request rate and p99 per route from the same recorder.
+        services.AddSingleton<ExamConsole.Api.Fleet.IRouteFigures, RouteFigures>();
         services.AddSingleton(sp => new ConsoleStore(
             sp.GetRequiredService<IOptions<ConsoleOptions>>().Value.HistoryCapacity,
             sp.GetRequiredService<IOptions<PoolSettings>>().Value.Bands,

@@ -1,4 +1,5 @@
 using ExamConsole.Data.Entities;
+using ExamConsole.Data.Fleet;
 using Microsoft.EntityFrameworkCore;
 
 namespace ExamConsole.Data;
@@ -16,6 +17,9 @@ public sealed class ExamDbContext(DbContextOptions<ExamDbContext> options) : DbC
     public DbSet<AdminAccount> AdminAccounts => Set<AdminAccount>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DemoDataSet> DemoData => Set<DemoDataSet>();
+    public DbSet<FleetNodeRow> FleetNodes => Set<FleetNodeRow>();
+    public DbSet<FleetSettingsRow> FleetSettings => Set<FleetSettingsRow>();
+    public DbSet<FleetSettingsApplied> FleetSettingsApplied => Set<FleetSettingsApplied>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(ExamDbContext).Assembly);

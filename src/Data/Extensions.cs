@@ -1,4 +1,5 @@
 using ExamConsole.Data.Admin;
+using ExamConsole.Data.Fleet;
 using ExamConsole.Data.Maintenance;
 using ExamConsole.Data.Pool;
 using ExamConsole.Data.Seeding;
@@ -79,6 +80,10 @@ public static class Extensions
         services.AddSingleton<AuditLog>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditLog>());
         services.AddSingleton<DatabaseInitializer>();
+        services.AddSingleton<IValidateOptions<FleetOptions>, FleetOptionsValidator>();
+        services.AddOptions<FleetOptions>().BindConfiguration(FleetOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<FleetStore>();
+        services.AddSingleton<FleetListener>();
         return builder;
     }
 

@@ -1,7 +1,9 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using ExamConsole.Api.Fleet;
 using ExamConsole.Api.Tests.Admin;
 using ExamConsole.Data.Admin;
+using ExamConsole.Data.Fleet;
 using ExamConsole.Data.Pool;
 using ExamConsole.Testing;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -29,10 +31,10 @@ public sealed partial class ApiFixture
     public IPoolEngine Pool => Factory.Services.GetRequiredService<IPoolEngine>();
 
     /// <summary>
-    /// Puts the pool back to its size of now when disposed, straight through the engine (so without an
-    /// audit entry): a test that resizes leaves the next one the configured pool.
+    /// Puts the fleet's budget back to what it is now when disposed, as a version of the desired state
+    /// written without an audit entry: a test that resizes leaves the next one the pool it found.
     /// </summary>
-    public IAsyncDisposable KeepPoolSize() => new PoolSizeKeeper(Pool);
+    public IAsyncDisposable KeepPoolSize() => new PoolSizeKeeper(Factory.Services.GetRequiredService<IFleetSettings>());
 
     public Task<string> OperatorTokenAsync() => _operatorToken.Value;
 
@@ -49,16 +51,15 @@ public sealed partial class ApiFixture
         return client;
     }
 
-    private sealed class PoolSizeKeeper(IPoolEngine pool) : IAsyncDisposable
+    private sealed class PoolSizeKeeper(IFleetSettings fleet) : IAsyncDisposable
     {
-        private readonly PoolSnapshot _before = pool.Snapshot();
+        private readonly (int Max, int Min) _before = (fleet.FleetMaxSize, fleet.MinSizePerNode);
 
         public async ValueTask DisposeAsync()
         {
-            var now = pool.Snapshot();
-            if (now.MaxSize != _before.MaxSize || now.MinSize != _before.MinSize)
+            if ((fleet.FleetMaxSize, fleet.MinSizePerNode) != _before)
             {
-                await pool.ResizeAsync(_before.MaxSize, _before.MinSize, CancellationToken.None);
+                await fleet.ChangeAsync("test", (s, v) => s with { Pool = new PoolBudget(_before.Max, _before.Min, v) }, CancellationToken.None);
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using ExamConsole.Api.Admission;
 using ExamConsole.Api.Auth;
+using ExamConsole.Api.Fleet;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
 using ExamConsole.Data.Admin;
@@ -42,6 +43,12 @@ public static class AdminApi
         services.AddSingleton<IAdmissionLimits>(sp => sp.GetRequiredService<AdmissionController>());
         services.AddSingleton<ICircuitControl>(sp => sp.GetRequiredService<DatabaseResilience>());
         services.AddSingleton<ISubmissionFallback, SubmissionFallback>();
+        services.AddSingleton<SettingsApplier>();
+        services.AddSingleton<NodeFiguresSource>();
+        services.AddSingleton<NodeIdentity>();
+        services.AddSingleton<FleetMembership>();
+        services.AddHostedService(sp => sp.GetRequiredService<FleetMembership>());
+        services.AddSingleton<IFleetSettings, FleetChanges>();
         services.AddSingleton<OperatorActions>();
         services.AddSingleton<EmergencyPlaybook>();
         services.AddAuthorizationBuilder()
@@ -96,6 +103,7 @@ public static class AdminApi
         admin.MapServerApi();
         admin.MapReadinessApi();
         admin.MapOperatorApi();
+        admin.MapFleetApi();
         return admin;
     }
 }

@@ -19,11 +19,11 @@ internal static class AdminChanges
     /// If the database refuses, the change stays made and answered as such, and the entry goes to the
     /// error log in full instead, so that it is not lost.
     /// </summary>
-    public static async Task RecordAsync(IAuditLog audit, ILogger logger, string actor, string action, object? before, object? after)
+    public static async Task RecordAsync(IAuditLog audit, ILogger logger, string actor, string action, object? before, object? after, long? settingsVersion = null)
     {
         try
         {
-            await audit.WriteAsync(actor, action, before, after, CancellationToken.None);
+            await audit.WriteAsync(actor, action, before, after, settingsVersion, CancellationToken.None);
         }
         catch (Exception ex)
         {

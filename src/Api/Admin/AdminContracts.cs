@@ -19,7 +19,11 @@ public sealed record PoolSize(int MaxSize, int MinSize);
 /// <summary>A resize the pool-size rule refused, as the audit log records it after the pool as it stayed.</summary>
 public sealed record PoolResizeRefusal(int RequestedMaxSize, int RequestedMinSize, string Refusal);
 
-public sealed record AuditEntryResponse(DateTimeOffset At, string Actor, string Action, JsonElement? Before, JsonElement? After);
+/// <summary>When one node put a change of the fleet's settings in force.</summary>
+public sealed record AuditApplied(string Node, DateTimeOffset AppliedAt);
+
+/// <summary>An audit entry; a change of the fleet's settings has its version and, per node, when it was applied.</summary>
+public sealed record AuditEntryResponse(DateTimeOffset At, string Actor, string Action, JsonElement? Before, JsonElement? After, long? SettingsVersion, IReadOnlyList<AuditApplied> Applied);
 
 /// <summary>Source-generated serialization of the operator contracts.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
@@ -28,4 +32,5 @@ public sealed record AuditEntryResponse(DateTimeOffset At, string Actor, string 
 [JsonSerializable(typeof(PoolSizeRequest))]
 [JsonSerializable(typeof(PoolSnapshot))]
 [JsonSerializable(typeof(List<AuditEntryResponse>))]
+[JsonSerializable(typeof(ExamConsole.Api.Fleet.FleetResponse))]
 public sealed partial class AdminJsonContext : JsonSerializerContext;

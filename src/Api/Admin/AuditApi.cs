@@ -32,7 +32,8 @@ public static class AuditApi
         }
         var entries = await audit.ListAsync(take, cancellationToken);
         return TypedResults.Ok(entries
-            .Select(e => new AuditEntryResponse(e.At, e.Actor, e.Action, Parse(e.Before), Parse(e.After)))
+            .Select(e => new AuditEntryResponse(e.At, e.Actor, e.Action, Parse(e.Before), Parse(e.After), e.SettingsVersion,
+                e.Applied.Select(a => new AuditApplied(a.NodeName, a.AppliedAt)).ToList()))
             .ToList());
     }
 

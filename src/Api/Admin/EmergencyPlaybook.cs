@@ -41,7 +41,7 @@ public sealed class EmergencyPlaybook(OperatorActions actions, IPoolEngine engin
 
     public async Task<IReadOnlyList<PlaybookStep>> StepsAsync(CancellationToken cancellationToken)
     {
-        var pool = engine.Snapshot();
+        var pool = actions.Pool();
         var circuit = actions.Circuit();
         var limit = (await engine.ServerLimitAsync(cancellationToken)).Allowed;
         var leaks = leases.SuspectedLeaks().Count;
@@ -50,7 +50,8 @@ public sealed class EmergencyPlaybook(OperatorActions actions, IPoolEngine engin
         {
             replaced = new(_replaced);
         }
-        var reduced = Math.Max(Math.Max(1, pool.MinSize), (int)Math.Ceiling(pool.MaxSize * ReductionShare));
+        var total = pool.FleetMaxSize ?? pool.MaxSize;
+        var reduced = Math.Max(Math.Max(1, pool.MinSize), (int)Math.Ceiling(total * ReductionShare));
         return
         [
             new(
@@ -67,7 +68,7 @@ public sealed class EmergencyPlaybook(OperatorActions actions, IPoolEngine engin
                 "The statements with the largest total time are the ones to fix or to cancel."),
             new(
                 ReduceConnections, HighUsage, 4, "Consider temporary connection reduction", true, replaced.ContainsKey(ReduceConnections),
-                $"max {pool.MaxSize}, min {pool.MinSize}", $"max {reduced}, min {Math.Min(pool.MinSize, reduced)}",
+                $"max {total} over {pool.FleetNodes ?? 1} node(s), min {pool.MinSize} each", $"max {reduced}, min {Math.Min(pool.MinSize, reduced)}",
                 "Fewer connections means less contention on the server; the admission gate queues or sheds the rest."),
             new(
                 OpenCircuit, Exhaustion, 1, "Circuit breaker activation", true, replaced.ContainsKey(OpenCircuit),
@@ -83,19 +84,20 @@ public sealed class EmergencyPlaybook(OperatorActions actions, IPoolEngine engin
                 "Waiters give up sooner, so that requests are shed or spooled instead of piling up."),
             new(
                 ScalePool, Exhaustion, 4, "Emergency pool scaling", true, replaced.ContainsKey(ScalePool),
-                $"max {pool.MaxSize}", $"max {limit} (the server's max_connections less the reserve)",
+                $"max {total} over {pool.FleetNodes ?? 1} node(s)", $"max {limit} for the fleet (the server's max_connections less the reserve)",
                 "The most the server takes; beyond it PostgreSQL refuses connections."),
         ];
     }
 
     public async Task<IReadOnlyList<PlaybookStep>> ApplyAsync(string stepId, string actor, CancellationToken cancellationToken)
     {
-        var pool = engine.Snapshot();
+        var pool = actions.Pool();
+        var total = pool.FleetMaxSize ?? pool.MaxSize;
         switch (stepId)
         {
             case ReduceConnections:
-                var reduced = Math.Max(Math.Max(1, pool.MinSize), (int)Math.Ceiling(pool.MaxSize * ReductionShare));
-                Remember(stepId, new PoolSize(pool.MaxSize, pool.MinSize));
+                var reduced = Math.Max(Math.Max(1, pool.MinSize), (int)Math.Ceiling(total * ReductionShare));
+                Remember(stepId, new PoolSize(total, pool.MinSize));
                 await actions.ResizePoolAsync(actor, reduced, Math.Min(pool.MinSize, reduced), cancellationToken);
                 break;
             case OpenCircuit:
@@ -111,7 +113,7 @@ public sealed class EmergencyPlaybook(OperatorActions actions, IPoolEngine engin
                 await actions.SetAcquireTimeoutAsync(actor, ReducedAcquireTimeout, cancellationToken);
                 break;
             case ScalePool:
-                Remember(stepId, new PoolSize(pool.MaxSize, pool.MinSize));
+                Remember(stepId, new PoolSize(total, pool.MinSize));
                 await actions.ResizePoolAsync(actor, (await engine.ServerLimitAsync(cancellationToken)).Allowed, pool.MinSize, cancellationToken);
                 break;
             default:

@@ -1,7 +1,9 @@
 using ExamConsole.Api.Admission;
+using ExamConsole.Api.Fleet;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
 using ExamConsole.Data.Admin;
+using ExamConsole.Data.Fleet;
 using ExamConsole.Data.Pool;
 using ExamConsole.Data.Telemetry;
 using Microsoft.Extensions.Logging;
@@ -14,7 +16,10 @@ public sealed record CircuitStatus(string State, int SpoolDepth, DateTimeOffset?
 /// <summary>
 /// Every change an operator can make, in one place: the operator API and the console call these
 /// same methods, and each one is written to the audit log with who, before and after (a refused
-/// resize too). It sees what it acts on through interfaces only.
+/// resize too). Settings (pool budget, acquire timeout, throttle, circuit, forced fallback) are
+/// changes of the fleet's desired state (<see cref="FleetChanges"/>): in force here when the call
+/// returns and on every live node within a second; the audit entry carries the version, and when
+/// each node applied it. Draining the spool and signalling a backend act on this node.
 /// </summary>
 public sealed class OperatorActions
 {
@@ -26,6 +31,7 @@ public sealed class OperatorActions
     private readonly ISubmissionFallback _fallback;
     private readonly IAuditLog _audit;
     private readonly IBackendSignals _backends;
+    private readonly IFleetSettings _fleet;
     private readonly ILogger _logger;
 
     public OperatorActions(
@@ -35,8 +41,10 @@ public sealed class OperatorActions
         ISubmissionFallback fallback,
         IAuditLog audit,
         IBackendSignals backends,
+        IFleetSettings fleet,
         ILoggerFactory loggers)
     {
+        _fleet = fleet;
         _pool = pool;
         _admission = admission;
         _circuit = circuit;
@@ -54,7 +62,11 @@ public sealed class OperatorActions
         };
     }
 
-    public PoolSnapshot Pool() => _pool.Snapshot();
+    /// <summary>This node's pool (its share in MaxSize) with the fleet's budget and the live nodes it is split over.</summary>
+    public PoolSnapshot Pool() => _pool.Snapshot() with { FleetMaxSize = _fleet.FleetMaxSize, FleetNodes = _fleet.LiveNodes };
+
+    /// <summary>How many live nodes a change reaches (this one included).</summary>
+    public int LiveNodes => _fleet.LiveNodes;
 
     /// <summary>What the server lets the pool have, read now.</summary>
     public Task<ServerLimit> ServerLimitAsync(CancellationToken cancellationToken) => _pool.ServerLimitAsync(cancellationToken);
@@ -63,31 +75,43 @@ public sealed class OperatorActions
 
     public CircuitStatus Circuit() => new(_circuit.State, _fallback.SpoolDepth, _fallback.OldestQueuedAt, _fallback.ForceFallback);
 
+    /// <summary>
+    /// Sets the fleet's connection budget: <paramref name="maxSize"/> in total, shared equally by
+    /// the live nodes, each keeping <paramref name="minSize"/> open. Refused (and audited) when the
+    /// total makes no sense, does not fit the server, or leaves a node less than its minimum.
+    /// </summary>
     public async Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken)
     {
-        var before = _pool.Snapshot();
-        PoolSnapshot after;
+        var before = new PoolSize(_fleet.FleetMaxSize, _fleet.MinSizePerNode);
+        long? version;
         try
         {
-            after = await _pool.ResizeAsync(maxSize, minSize, cancellationToken);
+            PoolSizeRule.Ensure(maxSize, minSize, await _pool.ServerLimitAsync(cancellationToken));
+            var live = _fleet.LiveNodes;
+            if (PoolSizeRule.CheckShare(maxSize, minSize, live) is { } tooSmall)
+            {
+                throw tooSmall;
+            }
+            version = await _fleet.ChangeAsync(actor, (s, v) => s with { Pool = new PoolBudget(maxSize, minSize, v) }, cancellationToken);
         }
-        catch (Exception refusal) when (refusal is PoolSizeInvalidException or PoolSizeRejectedException)
+        catch (Exception refusal) when (refusal is PoolSizeInvalidException or PoolSizeRejectedException or PoolShareRejectedException)
         {
             AdminLog.PoolResizeRefused(_logger, actor, maxSize, minSize, refusal.Message);
-            await AdminChanges.RecordAsync(_audit, _logger, actor, PoolApi.ResizeRefusedAction, new PoolSize(before.MaxSize, before.MinSize),
-                new PoolResizeRefusal(maxSize, minSize, refusal.Message));
+            await AdminChanges.RecordAsync(_audit, _logger, actor, PoolApi.ResizeRefusedAction, before, new PoolResizeRefusal(maxSize, minSize, refusal.Message));
             throw;
         }
-        AdminLog.PoolResized(_logger, actor, before.MaxSize, before.MinSize, after.MaxSize, after.MinSize);
-        await AdminChanges.RecordAsync(_audit, _logger, actor, PoolApi.ResizeAction, new PoolSize(before.MaxSize, before.MinSize), new PoolSize(after.MaxSize, after.MinSize));
+        var after = Pool();
+        AdminLog.PoolResized(_logger, actor, before.MaxSize, before.MinSize, maxSize, minSize);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, PoolApi.ResizeAction, before, new PoolSize(maxSize, minSize), version);
         return after;
     }
 
     public async Task<PoolSnapshot> SetAcquireTimeoutAsync(string actor, TimeSpan acquireTimeout, CancellationToken cancellationToken)
     {
         var before = _pool.Snapshot().Lifecycle.AcquireTimeoutMs;
-        var after = await _pool.SetAcquireTimeoutAsync(acquireTimeout, cancellationToken);
-        await AdminChanges.RecordAsync(_audit, _logger, actor, "pool.acquire_timeout", new { acquireTimeoutMs = before }, new { acquireTimeoutMs = after.Lifecycle.AcquireTimeoutMs });
+        var version = await _fleet.ChangeAsync(actor, (s, v) => s with { AcquireTimeout = new AcquireTimeoutSetting(acquireTimeout.TotalMilliseconds, v) }, cancellationToken);
+        var after = Pool();
+        await AdminChanges.RecordAsync(_audit, _logger, actor, "pool.acquire_timeout", new { acquireTimeoutMs = before }, new { acquireTimeoutMs = after.Lifecycle.AcquireTimeoutMs }, version);
         return after;
     }
 
@@ -95,35 +119,36 @@ public sealed class OperatorActions
     public async Task<AdmissionState> SetThrottleAsync(string actor, AdmissionMode mode, int? maxConcurrent, int? queueLimit)
     {
         var before = _admission.State();
-        var after = _admission.Update(mode, maxConcurrent, queueLimit);
+        var version = await _fleet.ChangeAsync(actor, (s, v) => s with { Throttle = new ThrottleSetting(OperatorApi.ModeName(mode), maxConcurrent, queueLimit, v) }, CancellationToken.None);
+        var after = _admission.State();
         AdminLog.ThrottleSet(_logger, actor, OperatorApi.ModeName(after.Mode), after.MaxConcurrent, after.QueueLimit);
         await AdminChanges.RecordAsync(_audit, _logger, actor, "throttle.set",
             new { mode = OperatorApi.ModeName(before.Mode), before.MaxConcurrent, before.QueueLimit },
-            new { mode = OperatorApi.ModeName(after.Mode), after.MaxConcurrent, after.QueueLimit });
+            new { mode = OperatorApi.ModeName(after.Mode), after.MaxConcurrent, after.QueueLimit }, version);
         return after;
     }
 
     public async Task<CircuitStatus> OpenCircuitAsync(string actor)
     {
         var before = _circuit.State;
-        await _circuit.OpenAsync(actor);
-        await AdminChanges.RecordAsync(_audit, _logger, actor, "circuit.open", new { state = before }, new { state = _circuit.State });
+        var version = await _fleet.ChangeAsync(actor, (s, v) => s with { Circuit = new CircuitSetting(ForcedOpen: true, v) }, CancellationToken.None);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, "circuit.open", new { state = before }, new { state = _circuit.State }, version);
         return Circuit();
     }
 
     public async Task<CircuitStatus> CloseCircuitAsync(string actor)
     {
         var before = _circuit.State;
-        await _circuit.CloseAsync(actor);
-        await AdminChanges.RecordAsync(_audit, _logger, actor, "circuit.close", new { state = before }, new { state = _circuit.State });
+        var version = await _fleet.ChangeAsync(actor, (s, v) => s with { Circuit = new CircuitSetting(ForcedOpen: false, v) }, CancellationToken.None);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, "circuit.close", new { state = before }, new { state = _circuit.State }, version);
         return Circuit();
     }
 
     public async Task<CircuitStatus> SetForceFallbackAsync(string actor, bool on)
     {
         var before = _fallback.ForceFallback;
-        _fallback.ForceFallback = on;
-        await AdminChanges.RecordAsync(_audit, _logger, actor, "fallback.force", new { forceFallback = before }, new { forceFallback = on });
+        var version = await _fleet.ChangeAsync(actor, (s, v) => s with { Fallback = new FallbackSetting(on, v) }, CancellationToken.None);
+        await AdminChanges.RecordAsync(_audit, _logger, actor, "fallback.force", new { forceFallback = before }, new { forceFallback = _fallback.ForceFallback }, version);
         return Circuit();
     }
 

@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Routing;
 namespace ExamConsole.Api.Admin;
 
 /// <summary>
-/// The pool as operators see and change it, over <see cref="IPoolEngine"/>. The engine is taken
-/// from DI when present; a node without one answers 503 rather than failing at start.
+/// The pool as operators see and change it: this node's share and the fleet's budget, changed
+/// through <see cref="OperatorActions"/>.
 /// </summary>
 public static class PoolApi
 {
@@ -30,7 +30,8 @@ public static class PoolApi
         return group;
     }
 
-    public static Ok<PoolSnapshot> GetSnapshot(IPoolEngine engine) => TypedResults.Ok(engine.Snapshot());
+    /// <summary>This node's pool: its share of the fleet's budget in maxSize, the budget in fleetMaxSize.</summary>
+    public static Ok<PoolSnapshot> GetSnapshot(OperatorActions actions) => TypedResults.Ok(actions.Pool());
 
     public static async Task<Results<Ok<PoolSnapshot>, ValidationProblem, ProblemHttpResult>> ResizeAsync(
         PoolSizeRequest request,
@@ -54,17 +55,27 @@ public static class PoolApi
         }
         catch (PoolSizeRejectedException rejected)
         {
-            return TypedResults.Problem(
-                rejected.Message,
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Pool size rejected",
-                extensions: new Dictionary<string, object?>
-                {
-                    ["requested"] = rejected.RequestedMax,
-                    ["serverMaxConnections"] = rejected.ServerMaxConnections,
-                    ["reserve"] = rejected.Reserve,
-                    ["allowed"] = rejected.Allowed,
-                });
+            return Rejected(rejected.Message, new()
+            {
+                ["requested"] = rejected.RequestedMax,
+                ["serverMaxConnections"] = rejected.ServerMaxConnections,
+                ["reserve"] = rejected.Reserve,
+                ["allowed"] = rejected.Allowed,
+            });
+        }
+        catch (PoolShareRejectedException tooSmall)
+        {
+            return Rejected(tooSmall.Message, new()
+            {
+                ["requested"] = tooSmall.RequestedMax,
+                ["minSize"] = tooSmall.MinSizePerNode,
+                ["liveNodes"] = tooSmall.LiveNodes,
+                ["share"] = tooSmall.Share,
+            });
         }
     }
+
+    /// <summary>409 with the rule's words and the numbers behind them.</summary>
+    private static ProblemHttpResult Rejected(string detail, Dictionary<string, object?> numbers) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Pool size rejected", extensions: numbers);
 }

@@ -86,3 +86,12 @@ internal sealed class AuditTrail(AuditLog audit) : IAuditTrail
 {
     public Task<IReadOnlyList<AuditRecord>> ListAsync(int limit, CancellationToken cancellationToken) => audit.ListAsync(limit, cancellationToken);
 }
+
+internal sealed class RouteFigures(RouteLatencyRecorder recorder) : ExamConsole.Api.Fleet.IRouteFigures
+{
+    public (double RequestsPerSecond, IReadOnlyDictionary<string, double> P99ByRoute) Read()
+    {
+        var routes = recorder.Read();
+        return (routes.Sum(r => r.RequestsPerSecond), routes.Where(r => r.Requests > 0).ToDictionary(r => r.Route, r => r.P99Ms));
+    }
+}

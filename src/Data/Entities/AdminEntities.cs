@@ -56,4 +56,7 @@ public sealed class AuditEntry
 
     /// <summary>jsonb; null when nothing is left after.</summary>
     public string? After { get; set; }
+
+    /// <summary>The fleet's desired state version this change made, when it was one.</summary>
+    public long? SettingsVersion { get; set; }
 }

@@ -53,6 +53,16 @@ public static class PoolSizeRule
     public static PoolSizeRejectedException? CheckServer(int maxSize, ServerLimit limit) =>
         maxSize > limit.Allowed ? new PoolSizeRejectedException(maxSize, limit.MaxConnections, limit.Reserve) : null;
 
+    /// <summary>
+    /// The refusal of a fleet budget that leaves a live node less than one connection or less than
+    /// its minimum (each node takes floor(total / live nodes)), or null when it fits.
+    /// </summary>
+    public static PoolShareRejectedException? CheckShare(int totalMaxSize, int minSizePerNode, int liveNodes)
+    {
+        var share = totalMaxSize / Math.Max(1, liveNodes);
+        return share < Math.Max(1, minSizePerNode) ? new PoolShareRejectedException(totalMaxSize, minSizePerNode, liveNodes) : null;
+    }
+
     /// <summary>Throws the rule's refusal: <see cref="PoolSizeInvalidException"/> for nonsense, <see cref="PoolSizeRejectedException"/> above the server's limit.</summary>
     public static void Ensure(int maxSize, int minSize, ServerLimit limit)
     {
@@ -69,6 +79,10 @@ public static class PoolSizeRule
     /// <summary>How the server's limit is made up, for an operator about to choose a size.</summary>
     public static string Describe(ServerLimit limit) =>
         $"The server takes at most {N(limit.Allowed)} (max_connections {N(limit.MaxConnections)} less the reserve {N(limit.Reserve)}).";
+
+    internal static string ShareRefusal(int total, int minPerNode, int liveNodes) =>
+        $"A budget of {N(total)} connections over {N(liveNodes)} live node(s) gives each {N(total / Math.Max(1, liveNodes))}, " +
+        $"less than {(minPerNode > 1 ? $"the minimum of {N(minPerNode)} each keeps open" : "one connection")}. Ask for at least {N(Math.Max(1, minPerNode) * liveNodes)} or a smaller minimum.";
 
     internal static string Refusal(int requestedMax, int serverMaxConnections, int reserve) =>
         $"A pool of {N(requestedMax)} connections does not fit: the server's max_connections is {N(serverMaxConnections)} and {N(reserve)} are kept in reserve, " +
@@ -94,4 +108,14 @@ public sealed class PoolSizeRejectedException(int requestedMax, int serverMaxCon
     public int ServerMaxConnections { get; } = serverMaxConnections;
     public int Reserve { get; } = reserve;
     public int Allowed => ServerMaxConnections - Reserve;
+}
+
+/// <summary>A fleet budget too small for the live nodes: each takes floor(total / live nodes) and needs its minimum.</summary>
+public sealed class PoolShareRejectedException(int requestedMax, int minSizePerNode, int liveNodes)
+    : Exception(PoolSizeRule.ShareRefusal(requestedMax, minSizePerNode, liveNodes))
+{
+    public int RequestedMax { get; } = requestedMax;
+    public int MinSizePerNode { get; } = minSizePerNode;
+    public int LiveNodes { get; } = liveNodes;
+    public int Share => RequestedMax / Math.Max(1, LiveNodes);
 }

@@ -30,7 +30,14 @@ public sealed record PoolSnapshot(
     ServerConnections Server,
     PoolLifecycle Lifecycle,
     BackendUses BackendUses,
-    int LeasesOverThreshold);
+    int LeasesOverThreshold)
+{
+    /// <summary>The fleet's total budget this node's <see cref="MaxSize"/> is a share of (null where the fleet is not known).</summary>
+    public int? FleetMaxSize { get; init; }
+
+    /// <summary>The live nodes the budget is split over.</summary>
+    public int? FleetNodes { get; init; }
+}
 
 /// <summary>The connection lifecycle in force, shortened while the process is under memory pressure.</summary>
 public sealed record PoolLifecycle(

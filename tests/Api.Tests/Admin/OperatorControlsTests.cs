@@ -87,7 +87,10 @@ public sealed class OperatorControlsTests(ApiFixture fixture)
     [Fact]
     public async Task Throttle_HostConfiguredAdaptive_StartsAdaptiveFromMaxConcurrent()
     {
-        await using var host = new ExamHostFactory(fixture.ConnectionString);
+        // A database of its own: on the fixture's, the fleet's throttle (set by other tests) would be in
+        // force instead, as on any node that joins a fleet whose operators set one.
+        await using var postgres = await TestPostgres.StartAsync("adaptive");
+        await using var host = new ExamHostFactory(postgres.ConnectionString);
         host.Settings["Admission:Mode"] = "Adaptive";
         host.Settings["Admission:MaxConcurrent"] = "48";
         using var viewer = await AdminClients.AsAsync(host, AdminPolicies.ViewerRole);
