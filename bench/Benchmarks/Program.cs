@@ -10,6 +10,10 @@ public static class Program
         {
             return await GroupCommitLoad.RunAsync(args);
         }
+        if (args is ["fleet-fanout", ..])
+        {
+            return await FleetFanOut.RunAsync(args);
+        }
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
         return 0;
     }
