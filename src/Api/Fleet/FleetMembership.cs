@@ -20,9 +20,10 @@ public sealed partial class FleetMembership(
     NodeFiguresSource figures,
     NodeIdentity identity,
     IOptions<FleetOptions> options,
+    TimeProvider time,
     ILogger<FleetMembership> logger) : BackgroundService
 {
-    private readonly SemaphoreSlim _wake = new(0, int.MaxValue);
+    private TaskCompletionSource _wake = NewWake();
     private volatile bool _refresh;
     private Guid _nodeId;
 
@@ -41,9 +42,10 @@ public sealed partial class FleetMembership(
         {
             await JoinAsync(bounded.Token);
         }
-        catch (Exception ex) when (IsDatabaseFailure(ex) || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // The heartbeat keeps trying; until it gets through, the node serves with its own configuration.
+            // Whatever went wrong (the database away, a row it cannot read), a node that serves beats one that does not start.
             Log.JoinFailed(logger, identity.Name, ex.Message);
         }
         await base.StartAsync(cancellationToken);
@@ -71,20 +73,20 @@ public sealed partial class FleetMembership(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var listening = listener.RunAsync(OnNotification, stoppingToken);
-        var nextHeartbeat = DateTime.UtcNow;
+        var nextHeartbeat = time.GetUtcNow();
         while (!stoppingToken.IsCancellationRequested)
         {
-            var wait = nextHeartbeat - DateTime.UtcNow;
+            var wait = nextHeartbeat - time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
-                try
-                {
-                    await _wake.WaitAsync(wait, stoppingToken);
-                }
-                catch (OperationCanceledException)
+                var wake = Volatile.Read(ref _wake);
+                await Task.WhenAny(wake.Task, Task.Delay(wait, time, stoppingToken));
+                if (stoppingToken.IsCancellationRequested)
                 {
                     break;
                 }
+                // A notification after this swap completes the new one, so none is lost (_refresh is read after it).
+                Interlocked.CompareExchange(ref _wake, NewWake(), wake);
             }
             try
             {
@@ -97,9 +99,9 @@ public sealed partial class FleetMembership(
                     _refresh = false;
                     await RefreshAsync(stoppingToken);
                 }
-                if (DateTime.UtcNow >= nextHeartbeat)
+                if (time.GetUtcNow() >= nextHeartbeat)
                 {
-                    nextHeartbeat = DateTime.UtcNow + Options.HeartbeatInterval;
+                    nextHeartbeat = time.GetUtcNow() + Options.HeartbeatInterval;
                     await HeartbeatAsync(stoppingToken);
                 }
             }
@@ -107,8 +109,9 @@ public sealed partial class FleetMembership(
             {
                 break;
             }
-            catch (Exception ex) when (IsDatabaseFailure(ex))
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
+                // Never let the loop end (a failed background service stops the host): the settings in force stay.
                 Log.HeartbeatFailed(logger, ex.Message);
             }
         }
@@ -118,7 +121,7 @@ public sealed partial class FleetMembership(
     private void OnNotification(string channel, string payload)
     {
         _refresh = true;
-        _wake.Release();
+        Volatile.Read(ref _wake).TrySetResult();
     }
 
     private async Task JoinAsync(CancellationToken cancellationToken)
@@ -166,6 +169,8 @@ public sealed partial class FleetMembership(
             await RefreshAsync(cancellationToken);
         }
     }
+
+    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public static bool IsDatabaseFailure(Exception ex) =>
         ex is NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException } or System.Net.Sockets.SocketException;
