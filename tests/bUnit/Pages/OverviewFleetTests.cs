@@ -29,8 +29,12 @@ public sealed class OverviewFleetTests : ConsoleTest
         Assert.Equal("12", Figure(cut, "busy"));
         Assert.Equal(0, Fleet.Reads);
 
+        Assert.Equal("true", cut.Find("[data-testid=view-node]").GetAttribute("aria-pressed"));
+
         await cut.InvokeAsync(() => cut.Find("[data-testid=view-fleet]").Click());
 
+        Assert.Equal("true", cut.Find("[data-testid=view-fleet]").GetAttribute("aria-pressed"));
+        Assert.Equal("false", cut.Find("[data-testid=view-node]").GetAttribute("aria-pressed"));
         Assert.Equal("40", Figure(cut, "fleet-busy"));
         Assert.Equal("100", Figure(cut, "fleet-max"));
         Assert.Equal("48", Figure(cut, "fleet-open"));
