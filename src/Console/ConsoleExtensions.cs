@@ -42,6 +42,7 @@ public static class ConsoleExtensions
         services.AddSingleton<ILeakWatch, LeakWatch>();
         services.AddSingleton<IReadinessChecks, ReadinessChecks>();
         services.AddSingleton<IAuditTrail, AuditTrail>();
+        services.AddSingleton<IFleetView, FleetView>();
         return builder;
     }
 

@@ -41,6 +41,10 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<IReadinessChecks>(Readiness);
         Services.AddSingleton<IAuditTrail>(Audit);
         Services.AddSingleton<IConsoleSignIn>(SignIn);
+        Fleet = new FakeFleetView(Time);
+        Services.AddSingleton<IFleetView>(Fleet);
+        // A change of the fleet's settings is in force and acknowledged on this node when it returns.
+        Operations.Changed = Fleet.ApplyHere;
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -69,6 +73,8 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
     public FakeAuditTrail Audit { get; } = new();
 
     public FakeSignIn SignIn { get; } = new();
+
+    public FakeFleetView Fleet { get; }
 
     /// <summary>Publishes a sample as the sampler does and moves the clock past the render throttle, so live pages take it in.</summary>
     protected void PublishLive(ConsoleSample sample)

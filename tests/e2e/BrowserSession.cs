@@ -8,11 +8,15 @@ namespace ExamConsole.E2E;
 /// </summary>
 public static class BrowserSession
 {
-    public static async Task RunAsync(E2EFixture fixture, string name, Func<IPage, Task> flow)
+    public static Task RunAsync(E2EFixture fixture, string name, Func<IPage, Task> flow) =>
+        RunAsync(fixture.Browser, fixture.BaseAddress, name, flow);
+
+    /// <summary>A flow in a context of its own (its own cookies) against the host at <paramref name="baseAddress"/>.</summary>
+    public static async Task RunAsync(IBrowser browser, Uri baseAddress, string name, Func<IPage, Task> flow)
     {
-        await using var context = await fixture.Browser.NewContextAsync(new BrowserNewContextOptions
+        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = fixture.BaseAddress.ToString(),
+            BaseURL = baseAddress.ToString(),
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
         });
         context.SetDefaultTimeout(15_000);

@@ -51,13 +51,30 @@ public sealed class E2EFixture : IAsyncLifetime
         Factory.Settings["ServerTelemetry:SampleInterval"] = "00:00:00.500";
         // Every flow signs in afresh; the default of 5 tries per username per minute is for attackers, not QA.
         Factory.Settings["Admin:LoginAttemptsPerWindow"] = "1000";
-        Factory.UseKestrel(0);
-        Factory.StartServer();
-        var addresses = Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        BaseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+        BaseAddress = StartOnKestrel(Factory);
         Data = new TestData(_postgres.ConnectionString);
         _playwright = await Playwright.CreateAsync();
-        Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        Browser = await LaunchChromiumAsync(_playwright);
+    }
+
+    /// <summary>Starts a host on a real Kestrel port of its own and returns where it answers.</summary>
+    public static Uri StartOnKestrel(ExamHostFactory factory)
+    {
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var addresses = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        return new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal).Replace("localhost", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    /// <summary>Debian's Chromium, headless, through Playwright's bundled driver.</summary>
+    public static async Task<IBrowser> LaunchChromiumAsync(IPlaywright playwright)
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException($"{ChromiumPath} is missing: run `sudo apt-get install -y chromium` (./test.sh installs it as root).");
+        }
+        Directory.CreateDirectory(ArtifactsDirectory);
+        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = ChromiumPath,
             Headless = true,

@@ -1,6 +1,8 @@
 using ExamConsole.Api.Admin;
 using ExamConsole.Api.Admission;
+using ExamConsole.Api.Fleet;
 using ExamConsole.Data.Admin;
+using ExamConsole.Data.Fleet;
 using ExamConsole.Data.Pool;
 using ExamConsole.Data.Telemetry;
 using ExamConsole.Data.Telemetry.Readiness;
@@ -87,7 +89,24 @@ internal sealed class AuditTrail(AuditLog audit) : IAuditTrail
     public Task<IReadOnlyList<AuditRecord>> ListAsync(int limit, CancellationToken cancellationToken) => audit.ListAsync(limit, cancellationToken);
 }
 
-internal sealed class RouteFigures(RouteLatencyRecorder recorder) : ExamConsole.Api.Fleet.IRouteFigures
+internal sealed class FleetView(FleetStore store, FleetMembership membership, SettingsApplier applier) : IFleetView
+{
+    public int LiveNodes => applier.LiveNodes;
+
+    public long AppliedVersion => applier.AppliedVersion;
+
+    public async Task<FleetResponse> ReadAsync(CancellationToken cancellationToken)
+    {
+        var nodes = await store.NodesAsync(cancellationToken);
+        var desired = await store.SettingsAsync(cancellationToken);
+        return FleetApi.From(nodes, desired, membership.NodeId);
+    }
+
+    public Task<IReadOnlyList<SettingsAcknowledgement>> AcknowledgementsAsync(long version, CancellationToken cancellationToken) =>
+        store.AcknowledgementsAsync([version], cancellationToken);
+}
+
+internal sealed class RouteFigures(RouteLatencyRecorder recorder) : IRouteFigures
 {
     public (double RequestsPerSecond, IReadOnlyDictionary<string, double> P99ByRoute) Read()
     {

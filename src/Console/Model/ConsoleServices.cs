@@ -1,6 +1,8 @@
 using ExamConsole.Api.Admin;
 using ExamConsole.Api.Admission;
+using ExamConsole.Api.Fleet;
 using ExamConsole.Data.Admin;
+using ExamConsole.Data.Fleet;
 using ExamConsole.Data.Pool;
 using ExamConsole.Data.Telemetry;
 using ExamConsole.Data.Telemetry.Readiness;
@@ -86,4 +88,20 @@ public interface IReadinessChecks
 public interface IAuditTrail
 {
     Task<IReadOnlyList<AuditRecord>> ListAsync(int limit, CancellationToken cancellationToken);
+}
+
+/// <summary>The fleet as the console shows it: every node from its heartbeats, the desired settings, and who applied which version.</summary>
+public interface IFleetView
+{
+    /// <summary>How many live nodes a change of the fleet's settings reaches (this one included).</summary>
+    int LiveNodes { get; }
+
+    /// <summary>The version of the fleet's settings in force on this node.</summary>
+    long AppliedVersion { get; }
+
+    /// <summary>What <c>GET /api/admin/fleet</c> answers: every node heard of, alive or not, and the desired settings.</summary>
+    Task<FleetResponse> ReadAsync(CancellationToken cancellationToken);
+
+    /// <summary>When each node put <paramref name="version"/> in force, first first.</summary>
+    Task<IReadOnlyList<SettingsAcknowledgement>> AcknowledgementsAsync(long version, CancellationToken cancellationToken);
 }

@@ -29,6 +29,9 @@ public sealed class FakeOperatorControls : IOperatorControls
     public int SpoolDepth { get; set; } = 3;
     public List<string> Calls { get; } = [];
 
+    /// <summary>Called after each change of the fleet's settings (every change but the drain).</summary>
+    public Action? Changed { get; set; }
+
     public PoolSnapshot Pool() => Samples.Pool(maxSize: MaxSize, minSize: MinSize) with { Server = new ServerConnections(ServerMaxConnections, 17) };
 
     public AdmissionState Throttle() => new(MaxConcurrent, QueueLimit, 7, 0, 0, 100, Mode, 8, 512);
@@ -43,6 +46,7 @@ public sealed class FakeOperatorControls : IOperatorControls
         PoolSizeRule.Ensure(maxSize, minSize, new ServerLimit(ServerMaxConnections, Reserve));
         Calls.Add($"{actor}: resize {maxSize}/{minSize}");
         (MaxSize, MinSize) = (maxSize, minSize);
+        Changed?.Invoke();
         return Task.FromResult(Pool());
     }
 
@@ -52,6 +56,7 @@ public sealed class FakeOperatorControls : IOperatorControls
         Calls.Add($"{actor}: throttle {adaptive}{maxConcurrent?.ToString() ?? "none"}/{queueLimit?.ToString() ?? "none"}");
         Mode = mode;
         (MaxConcurrent, QueueLimit) = (mode == AdmissionMode.Adaptive ? Math.Clamp(maxConcurrent ?? MaxConcurrent ?? 512, 8, 512) : maxConcurrent, queueLimit);
+        Changed?.Invoke();
         return Task.FromResult(Throttle());
     }
 
@@ -59,6 +64,7 @@ public sealed class FakeOperatorControls : IOperatorControls
     {
         Calls.Add($"{actor}: open");
         CircuitState = "isolated";
+        Changed?.Invoke();
         return Task.FromResult(Circuit());
     }
 
@@ -66,6 +72,7 @@ public sealed class FakeOperatorControls : IOperatorControls
     {
         Calls.Add($"{actor}: close");
         CircuitState = "closed";
+        Changed?.Invoke();
         return Task.FromResult(Circuit());
     }
 
@@ -73,6 +80,7 @@ public sealed class FakeOperatorControls : IOperatorControls
     {
         Calls.Add($"{actor}: fallback {on}");
         ForceFallback = on;
+        Changed?.Invoke();
         return Task.FromResult(Circuit());
     }
 

@@ -63,7 +63,8 @@ public sealed class ControlsTests : ConsoleTest
         await cut.InvokeAsync(() => cut.Find("[data-testid=open-resize]").Click());
 
         var dialog = DialogHost();
-        dialog.WaitForAssertion(() => Assert.Equal(["100", "10"], dialog.FindAll("[data-cell=now]").Select(c => c.TextContent.Trim())), TimeSpan.FromSeconds(5));
+        dialog.WaitForAssertion(() => Assert.Equal(["100", "10", "50"], dialog.FindAll("[data-cell=now]").Select(c => c.TextContent.Trim())), TimeSpan.FromSeconds(5));
+        Assert.Contains("Reaches 2 live nodes", dialog.Find("[data-testid=reach]").TextContent);
     }
 
     [Fact]
@@ -91,5 +92,40 @@ public sealed class ControlsTests : ConsoleTest
         await dialog.InvokeAsync(() => dialog.Find("[data-testid=apply]").Click());
 
         Assert.Equal(["olga: drain"], Operations.Calls);
+    }
+
+    [Fact]
+    public async Task Controls_DrainTheSpool_SaysItActsOnThisNodeOnly()
+    {
+        Feed.Publish(Fakes.Samples.Sample(spoolDepth: 3));
+        var cut = RenderPage<ControlsPage>(Operator);
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=drain]").Click());
+
+        Assert.Equal(Components.Dialogs.ChangeReach.ThisNodeOnly, DialogHost().Find("[data-testid=reach]").TextContent.Trim());
+    }
+
+    [Fact]
+    public async Task Controls_AfterAFleetChange_ShowEachNodesAcknowledgement_WaitingUntilItComes()
+    {
+        var cut = RenderPage<ControlsPage>(Operator);
+
+        await cut.InvokeAsync(() => cut.Find("[data-testid=toggle-fallback]").Click());
+        var dialog = DialogHost();
+        Assert.Contains("Reaches 2 live nodes", dialog.Find("[data-testid=reach]").TextContent);
+        await dialog.InvokeAsync(() => dialog.Find("[data-testid=apply]").Click());
+
+        // The change became version 2, applied here at once; node-2 has not said so yet.
+        cut.WaitForAssertion(() => Assert.Equal("2", cut.Find("[data-testid=acknowledgements]").GetAttribute("data-version")), TimeSpan.FromSeconds(5));
+        Assert.Equal(["node-1", "node-2"], cut.FindAll("[data-testid=ack-row]").Select(r => r.GetAttribute("data-node")));
+        Assert.Equal("09:00:00.000", cut.FindAll("[data-testid=ack-at]")[0].TextContent.Trim());
+        Assert.Equal("waiting…", cut.FindAll("[data-testid=ack-at]")[1].TextContent.Trim());
+
+        Time.Advance(TimeSpan.FromMilliseconds(250));
+        Fleet.Acknowledge("node-2", 2);
+        Time.Advance(TimeSpan.FromMilliseconds(250));
+
+        cut.WaitForAssertion(() => Assert.Equal("09:00:00.250", cut.FindAll("[data-testid=ack-at]")[1].TextContent.Trim()), TimeSpan.FromSeconds(5));
+        Assert.Empty(cut.FindAll("[data-testid=ack-gave-up]"));
     }
 }

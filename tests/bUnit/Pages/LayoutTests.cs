@@ -42,6 +42,6 @@ public sealed class LayoutTests : ConsoleTest
         var cut = Render<NavMenu>();
 
         var links = cut.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["", "controls", "playbooks", "slow-queries", "leaks", "readiness", "audit"], links);
+        Assert.Equal(["", "fleet", "controls", "playbooks", "slow-queries", "leaks", "readiness", "audit"], links);
     }
 }

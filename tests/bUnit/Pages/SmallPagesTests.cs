@@ -84,6 +84,28 @@ public sealed class AuditTests : ConsoleTest
     }
 
     [Fact]
+    public void Audit_AFleetChange_ShowsItsVersionAndWhenEachNodeAppliedIt()
+    {
+        Audit.Records.Add(new AuditRecord(4, Fakes.Samples.Start, "olga", "pool.resize", "{}", "{}")
+        {
+            SettingsVersion = 6,
+            Applied =
+            [
+                new(6, Guid.NewGuid(), "node-1", Fakes.Samples.Start.AddSeconds(1)),
+                new(6, Guid.NewGuid(), "node-2", Fakes.Samples.Start.AddSeconds(2)),
+            ],
+        });
+        Audit.Records.Add(new AuditRecord(5, Fakes.Samples.Start, "olga", "spool.drain", "{}", "{}"));
+
+        var cut = RenderPage<Audit>(Viewer);
+
+        var cells = cut.FindAll("[data-testid=audit-applied]");
+        Assert.Equal("", cells[0].TextContent.Trim());
+        Assert.Equal("v6", cells[1].QuerySelector(".figure")!.TextContent.Trim());
+        Assert.Equal(["node-1 09:00:01", "node-2 09:00:02"], cells[1].QuerySelectorAll(".figure-label").Select(d => d.TextContent.Trim()));
+    }
+
+    [Fact]
     public void Audit_PicksUpNewActions_Live()
     {
         var cut = RenderPage<Audit>(Viewer);

@@ -15,7 +15,8 @@ public static class ConsoleDialogs
         string confirmText,
         Color confirmColor,
         Func<Task<string>> apply,
-        ConsoleUser? user)
+        ConsoleUser? user,
+        string? reach = null)
     {
         var parameters = new DialogParameters<ConfirmChangeDialog>
         {
@@ -25,6 +26,7 @@ public static class ConsoleDialogs
             { d => d.ConfirmColor, confirmColor },
             { d => d.Apply, apply },
             { d => d.User, user },
+            { d => d.Reach, reach },
         };
         return await ShowAsync<ConfirmChangeDialog>(dialogs, snackbar, title, parameters);
     }

@@ -27,16 +27,25 @@ public partial class PoolSizeDialog
     [Parameter]
     public int CurrentMin { get; set; }
 
+    /// <summary>The live nodes the budget is split over (this one included).</summary>
+    [Parameter]
+    public int LiveNodes { get; set; } = 1;
+
     [Parameter, EditorRequired]
     public ConsoleUser? User { get; set; }
 
     private IReadOnlyList<ChangeRow> Rows =>
     [
-        new("max connections", N(CurrentMax), N(_max)),
-        new("min connections", N(CurrentMin), N(_min)),
+        new("max connections, fleet total", N(CurrentMax), N(_max)),
+        new("min connections per node", N(CurrentMin), N(_min)),
+        new("each node's share", N(Share(CurrentMax)), N(Share(_max))),
     ];
 
-    /// <summary>The one pool-size rule: its bounds, then the server's limit, worded as the API and the engine word them.</summary>
+    private int Nodes => Math.Max(1, LiveNodes);
+
+    private int Share(int total) => total / Nodes;
+
+    /// <summary>The one pool-size rule: its bounds, the server's limit, then the live nodes' shares, worded as the API and the engine word them.</summary>
     private Dictionary<string, string[]> Errors
     {
         get
@@ -45,6 +54,10 @@ public partial class PoolSizeDialog
             if (!errors.ContainsKey(PoolSizeRule.MaxSizeField) && _serverLimit is { } limit && PoolSizeRule.CheckServer(_max, limit) is { } refusal)
             {
                 errors[PoolSizeRule.MaxSizeField] = [refusal.Message];
+            }
+            if (errors.Count == 0 && PoolSizeRule.CheckShare(_max, _min, Nodes) is { } tooSmall)
+            {
+                errors[PoolSizeRule.MaxSizeField] = [tooSmall.Message];
             }
             return errors;
         }
@@ -79,7 +92,7 @@ public partial class PoolSizeDialog
         try
         {
             var after = await Controls.ResizePoolAsync(User!.Name, _max, _min, CancellationToken.None);
-            Dialog.Close(DialogResult.Ok($"Pool resized to max {N(after.MaxSize)}, min {N(after.MinSize)} (generation {after.Generation})."));
+            Dialog.Close(DialogResult.Ok($"Fleet budget set to {N(_max)} over {N(after.FleetNodes ?? Nodes)} live node(s): this node's share is max {N(after.MaxSize)}, min {N(after.MinSize)} (generation {after.Generation})."));
         }
         catch (PoolSizeRejectedException rejected)
         {
@@ -87,7 +100,7 @@ public partial class PoolSizeDialog
             _serverLimit = new ServerLimit(rejected.ServerMaxConnections, rejected.Reserve);
             _error = rejected.Message;
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or PoolShareRejectedException)
         {
             _error = e.Message;
         }

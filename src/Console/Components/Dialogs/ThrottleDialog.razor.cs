@@ -43,6 +43,10 @@ public partial class ThrottleDialog
     [Parameter]
     public int Queued { get; set; }
 
+    /// <summary>The live nodes the limits reach: every node's gate gets them.</summary>
+    [Parameter]
+    public int LiveNodes { get; set; } = 1;
+
     [Parameter, EditorRequired]
     public ConsoleUser? User { get; set; }
 

@@ -16,9 +16,7 @@ public partial class Audit
 
     private IReadOnlyList<AuditRecord> _records = [];
     private string? _error;
-    private ITimer? _timer;
-    private int _refreshing;
-    private volatile bool _closed;
+    private PageTimer? _timer;
 
     [Inject]
     private IAuditTrail Trail { get; set; } = default!;
@@ -27,36 +25,14 @@ public partial class Audit
     {
         await base.OnInitializedAsync();
         await LoadAsync();
-        _timer = Time.CreateTimer(_ => _ = RefreshAsync(), null, RefreshPeriod, RefreshPeriod);
-    }
-
-    private async Task RefreshAsync()
-    {
-        // A read slower than the period is not stacked up behind by the next tick.
-        if (_closed || Interlocked.Exchange(ref _refreshing, 1) == 1)
+        _timer = new PageTimer(Time, RefreshPeriod, InvokeAsync, async () =>
         {
-            return;
-        }
-        try
-        {
-            await InvokeAsync(async () =>
+            if (!Paused)
             {
-                if (_closed || Paused)
-                {
-                    return;
-                }
                 await LoadAsync();
                 StateHasChanged();
-            });
-        }
-        catch (Exception) when (_closed)
-        {
-            // The page (or its circuit) went away during the read.
-        }
-        finally
-        {
-            Volatile.Write(ref _refreshing, 0);
-        }
+            }
+        });
     }
 
     private async Task LoadAsync()
@@ -75,7 +51,6 @@ public partial class Audit
 
     protected override void Dispose(bool disposing)
     {
-        _closed = true;
         _timer?.Dispose();
         base.Dispose(disposing);
     }

@@ -1,3 +1,4 @@
+using ExamConsole.Console.Components.Controls;
 using ExamConsole.Console.Components.Dialogs;
 using ExamConsole.Console.Model;
 using Microsoft.AspNetCore.Components;
@@ -16,19 +17,37 @@ public partial class Controls
     [Inject]
     private IOperatorControls Operator { get; set; } = default!;
 
-    private async Task ResizeAsync()
+    [Inject]
+    private IFleetView FleetView { get; set; } = default!;
+
+    /// <summary>The last change made on this page, whose acknowledgements the page shows.</summary>
+    private AppliedChange? _change;
+
+    private int LiveNodes => Math.Max(1, FleetView.LiveNodes);
+
+    private async Task TrackAsync(string what, Func<Task<bool>> change)
+    {
+        if (await AppliedChange.TrackAsync(FleetView, what, change) is { } applied)
+        {
+            _change = applied;
+            StateHasChanged();
+        }
+    }
+
+    private Task ResizeAsync()
     {
         var pool = Operator.Pool();
         var parameters = new DialogParameters<PoolSizeDialog>
         {
-            { d => d.CurrentMax, pool.MaxSize },
+            { d => d.CurrentMax, pool.FleetMaxSize ?? pool.MaxSize },
             { d => d.CurrentMin, pool.MinSize },
+            { d => d.LiveNodes, LiveNodes },
             { d => d.User, User },
         };
-        await Dialogs.ShowAsync<PoolSizeDialog>(Snackbar, "Resize the pool", parameters);
+        return TrackAsync("Pool budget", () => Dialogs.ShowAsync<PoolSizeDialog>(Snackbar, "Resize the fleet's pool budget", parameters));
     }
 
-    private async Task ThrottleAsync()
+    private Task ThrottleAsync()
     {
         var throttle = Operator.Throttle();
         var parameters = new DialogParameters<ThrottleDialog>
@@ -40,15 +59,16 @@ public partial class Controls
             { d => d.CurrentQueueLimit, throttle.QueueLimit },
             { d => d.InFlight, throttle.InFlight },
             { d => d.Queued, throttle.Queued },
+            { d => d.LiveNodes, LiveNodes },
             { d => d.User, User },
         };
-        await Dialogs.ShowAsync<ThrottleDialog>(Snackbar, "Admission limits", parameters);
+        return TrackAsync("Admission limits", () => Dialogs.ShowAsync<ThrottleDialog>(Snackbar, "Admission limits", parameters));
     }
 
     private Task CircuitAsync(bool open)
     {
         var now = Operator.Circuit().State;
-        return Dialogs.ConfirmAsync(
+        return TrackAsync(open ? "Circuit opened" : "Circuit closed", () => Dialogs.ConfirmAsync(
             Snackbar,
             open ? "Open the circuit" : "Close the circuit",
             [new ChangeRow("circuit", now, open ? "isolated (open until closed)" : "closed")],
@@ -61,11 +81,12 @@ public partial class Controls
                 var after = open ? await Operator.OpenCircuitAsync(Actor) : await Operator.CloseCircuitAsync(Actor);
                 return $"Circuit {after.State}.";
             },
-            User);
+            User,
+            ChangeReach.Fleet(LiveNodes)));
     }
 
     private Task FallbackAsync(bool on) =>
-        Dialogs.ConfirmAsync(
+        TrackAsync(on ? "Forced fallback on" : "Forced fallback off", () => Dialogs.ConfirmAsync(
             Snackbar,
             on ? "Force the fallback" : "End the forced fallback",
             [new ChangeRow("forced fallback", on ? "off" : "on", on ? "on" : "off")],
@@ -77,7 +98,8 @@ public partial class Controls
                 var after = await Operator.SetForceFallbackAsync(Actor, on);
                 return $"Forced fallback {(after.ForceFallback ? "on" : "off")}.";
             },
-            User);
+            User,
+            ChangeReach.Fleet(LiveNodes)));
 
     private Task DrainAsync()
     {
@@ -90,6 +112,7 @@ public partial class Controls
             "Drain",
             Color.Primary,
             async () => $"{await Operator.DrainSpoolAsync(Actor, CancellationToken.None)} submission(s) replayed.",
-            User);
+            User,
+            ChangeReach.ThisNodeOnly);
     }
 }

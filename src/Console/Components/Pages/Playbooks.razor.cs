@@ -1,4 +1,5 @@
 using ExamConsole.Api.Admin;
+using ExamConsole.Console.Components.Controls;
 using ExamConsole.Console.Components.Dialogs;
 using ExamConsole.Console.Model;
 using Microsoft.AspNetCore.Components;
@@ -23,6 +24,12 @@ public partial class Playbooks
 
     [Inject]
     private ISnackbar Snackbar { get; set; } = default!;
+
+    [Inject]
+    private IFleetView FleetView { get; set; } = default!;
+
+    /// <summary>The last step applied or reverted here, whose acknowledgements the page shows.</summary>
+    private AppliedChange? _change;
 
     private (string Id, string Title)[] Procedures =>
     [
@@ -71,7 +78,7 @@ public partial class Playbooks
 
     private async Task ApplyAsync(PlaybookStep step)
     {
-        var done = await Dialogs.ConfirmAsync(
+        var done = await AppliedChange.TrackAsync(FleetView, $"Applied: {step.Title}", () => Dialogs.ConfirmAsync(
             Snackbar,
             $"Apply: {step.Title}",
             [new ChangeRow(step.Title, step.Now, step.After ?? "")],
@@ -83,16 +90,18 @@ public partial class Playbooks
                 _steps = await Playbook.ApplyAsync(step.Id, Actor, CancellationToken.None);
                 return $"Applied: {step.Title}.";
             },
-            User);
-        if (done)
+            User,
+            ChangeReach.Fleet(Math.Max(1, FleetView.LiveNodes))));
+        if (done is not null)
         {
+            _change = done;
             StateHasChanged();
         }
     }
 
     private async Task RevertAsync(PlaybookStep step)
     {
-        var done = await Dialogs.ConfirmAsync(
+        var done = await AppliedChange.TrackAsync(FleetView, $"Reverted: {step.Title}", () => Dialogs.ConfirmAsync(
             Snackbar,
             $"Revert: {step.Title}",
             [new ChangeRow(step.Title, step.After ?? step.Now, "what it replaced")],
@@ -104,9 +113,11 @@ public partial class Playbooks
                 _steps = await Playbook.RevertAsync(step.Id, Actor, CancellationToken.None);
                 return $"Reverted: {step.Title}.";
             },
-            User);
-        if (done)
+            User,
+            ChangeReach.Fleet(Math.Max(1, FleetView.LiveNodes))));
+        if (done is not null)
         {
+            _change = done;
             StateHasChanged();
         }
     }
