@@ -8,7 +8,8 @@
 #   .data/fleet/node-PORT/spool     its spool, kept across restarts so that what it queued replays
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-fleet_dir="$root/.data/fleet"
+# FLEET_DIR moves it (the run-command tests use a folder of their own).
+fleet_dir="${FLEET_DIR:-$root/.data/fleet}"
 host_dir="$root/src/Console/bin/Release/net10.0"
 host_dll="$host_dir/ExamConsole.Console.dll"
 
