@@ -10,8 +10,14 @@ public enum ConnectionMode
 /// <summary>One exam-day rehearsal: who plays, how fast they arrive, and where the figures go.</summary>
 public sealed record ExamDayOptions
 {
-    /// <summary>The host under test, e.g. http://127.0.0.1:5080.</summary>
+    /// <summary>The host under test, e.g. http://127.0.0.1:5080 (the first node of a fleet).</summary>
     public required Uri BaseUrl { get; init; }
+
+    /// <summary>Every node of a fleet under test (--url given several times); null for <see cref="BaseUrl"/> alone.</summary>
+    public IReadOnlyList<Uri>? Urls { get; init; }
+
+    /// <summary>The nodes teachers are spread over: <see cref="Urls"/>, or <see cref="BaseUrl"/> alone.</summary>
+    public IReadOnlyList<Uri> Nodes => Urls is { Count: > 0 } ? Urls : [BaseUrl];
 
     /// <summary>Virtual teachers to play, T{FirstTeacher}... (docs/API.md's demo data).</summary>
     public int Teachers { get; init; } = 40_000;
@@ -93,7 +99,10 @@ public sealed record ExamDayOptions
           examday --url http://127.0.0.1:5080 [options]
           examday ceilings --help     the paper and submit paths against their ceilings (bare Kestrel, pgbench)
 
-          --url URL               the host (loopback only)                       required
+          --url URL               the host (loopback only); again for each node  required
+                                  of a fleet: teachers get a home node in turn,
+                                  a refused or reset request goes to the next
+                                  live node (that node is left out for 2 s)
           --quick                 500 teachers at 100/s, 2 rounds, 0.2 s think, under a minute
           --teachers N            virtual teachers                               40000
           --first-teacher N       first demo teacher number (T0000001 is 1)      1
@@ -121,13 +130,19 @@ public sealed record ExamDayOptions
     public static ExamDayOptions Parse(IReadOnlyList<string> args)
     {
         var values = new OptionValues(args, "quick");
-        if (values.String("url") is not { } url || !Uri.TryCreate(url, UriKind.Absolute, out var baseUrl) || baseUrl.Scheme is not ("http" or "https"))
+        var urls = values.Strings("url").Select(ParseUrl).ToList();
+        if (urls.Count == 0)
         {
             throw new ArgumentException("--url http://HOST:PORT is required.");
         }
-        var o = values.Flag("quick") ? Quick(baseUrl) : new ExamDayOptions { BaseUrl = baseUrl };
+        if (urls.Distinct().Count() != urls.Count)
+        {
+            throw new ArgumentException("--url: each node once (a URL was given twice).");
+        }
+        var o = values.Flag("quick") ? Quick(urls[0]) : new ExamDayOptions { BaseUrl = urls[0] };
         o = o with
         {
+            Urls = urls.Count > 1 ? urls : null,
             Teachers = values.Int("teachers", o.Teachers, 1, 10_000_000),
             FirstTeacher = values.Int("first-teacher", o.FirstTeacher, 1, 9_999_999),
             ExamSlot = values.Int("exam-slot", o.ExamSlot, 0, 1000),
@@ -152,6 +167,11 @@ public sealed record ExamDayOptions
         values.EnsureAllRead();
         return o;
     }
+
+    private static Uri ParseUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : throw new ArgumentException($"--url must be http://HOST:PORT (got '{text}').");
 
     private static ConnectionMode Mode(string? text, ConnectionMode fallback) =>
         text switch

@@ -14,7 +14,8 @@ public sealed record ExamDayReport(
     TeacherCounts Teachers,
     IReadOnlyList<EndpointReport> Endpoints,
     SubmissionCheck Submissions,
-    LoadAverages LoadAverage)
+    LoadAverages LoadAverage,
+    IReadOnlyList<NodeReport> Nodes)
 {
     /// <summary>Answers 500-599 over every endpoint (503 sheds included).</summary>
     public long ServerErrors => Endpoints.Sum(e => e.ServerErrors);
@@ -38,6 +39,14 @@ public sealed record ExamDayReport(
         {
             var errors = e.Errors.Count == 0 ? "-" : string.Join(", ", e.Errors.Select(x => $"{x.Key}: {x.Value}"));
             text.AppendLine(CultureInfo.InvariantCulture, $"{e.Name,-11}{e.Count,9}{e.RequestsPerSecond,9:F1}{e.P50Ms,9:F2}{e.P95Ms,9:F2}{e.P99Ms,9:F2}{e.MaxMs,10:F2}  {errors}");
+        }
+        if (Nodes.Count > 1)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{"node",-26}{"teachers",9}{"requests",10}{"conn fail",10}{"failovers",10}");
+            foreach (var n in Nodes)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{n.Url,-26}{n.HomeTeachers,9}{n.Requests,10}{n.ConnectionFailures,10}{n.Failovers,10}");
+            }
         }
         var c = Submissions;
         var found = c.CheckedInDatabase

@@ -25,14 +25,24 @@ public sealed class ExamDayRun
 
     public ExamDayRun(ExamDayOptions options, TimeProvider? time = null)
     {
-        if (!SourceAddresses.IsLoopback(options.BaseUrl))
+        foreach (var url in options.Nodes)
         {
-            // Rehearsal traffic stays on this machine: a load run against another host is not this tool's to send.
-            throw new ArgumentException($"The target must be a loopback address (127.0.0.0/8, ::1 or localhost), not {options.BaseUrl.Host}.");
+            if (!SourceAddresses.IsLoopback(url))
+            {
+                // Rehearsal traffic stays on this machine: a load run against another host is not this tool's to send.
+                throw new ArgumentException($"The target must be a loopback address (127.0.0.0/8, ::1 or localhost), not {url.Host}.");
+            }
         }
         _options = options;
         _time = time ?? TimeProvider.System;
+        Nodes = new NodeSet(options.Nodes, _time);
     }
+
+    /// <summary>The submissions acknowledged so far (200 recorded or 202 queued).</summary>
+    public IReadOnlyCollection<Acknowledged> Acknowledged => _acknowledged;
+
+    /// <summary>The nodes teachers are spread over, with what each was sent.</summary>
+    public NodeSet Nodes { get; }
 
     public RunStats Stats { get; } = new();
 
@@ -62,7 +72,8 @@ public sealed class ExamDayRun
         var peakConnections = o.Connections == ConnectionMode.Shared ? o.MaxConnections : Math.Min(o.Teachers, o.MaxActiveTeachers);
         var sources = SourceAddresses.For(o.BaseUrl, peakConnections, o.SourceAddresses);
         SourceAddressesUsed = sources?.Addresses ?? [];
-        using var shared = o.Connections == ConnectionMode.Shared ? NewClient(sources, o.MaxConnections) : null;
+        // Shared mode: one pool per node, as a balancer's clients would share its connections.
+        var shared = o.Connections == ConnectionMode.Shared ? Nodes.Nodes.ToDictionary(n => n, n => NewClient(n, sources, o.MaxConnections)) : null;
 
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bound.CancelAfter(o.MaxDuration);
@@ -95,6 +106,10 @@ public sealed class ExamDayRun
             // The run's bound (or Ctrl+C) came before every teacher arrived: the rest never start.
         }
         await Task.WhenAll(teachers);
+        foreach (var client in shared?.Values.ToList() ?? [])
+        {
+            client.Dispose();
+        }
         var duration = Elapsed;
         var endedAtUtc = _time.GetUtcNow();
         var loadAtEnd = LoadAverage.Read();
@@ -105,13 +120,18 @@ public sealed class ExamDayRun
         return BuildReport(startedAtUtc, endedAtUtc, duration, check, new LoadAverages(loadAtStart, loadAtEnd, _maxLoad));
     }
 
-    private async Task PlayOneAsync(int index, long arrival, HttpClient? shared, SourceAddresses? sources, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private async Task PlayOneAsync(int index, long arrival, Dictionary<FleetNode, HttpClient>? shared, SourceAddresses? sources, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         var number = _options.FirstTeacher + index;
-        var own = shared is null ? NewClient(sources, maxConnections: 1) : null;
+        var home = Nodes.HomeOf(index);
+        home.CountHomeTeacher();
+        // Per-teacher mode: a connection of its own to each node it talks to (its home, another after a failover).
+        var route = shared is null
+            ? new NodeRoute(Nodes, home, node => NewClient(node, sources, maxConnections: 1), ownsClients: true, Nodes.SpreadOf(index))
+            : new NodeRoute(Nodes, home, node => shared[node], ownsClients: false, Nodes.SpreadOf(index));
         try
         {
-            var http = new TeacherHttp(shared ?? own!, Stats, _options.MaxTries, _time);
+            var http = new TeacherHttp(route, Stats, _options.MaxTries, _time);
             var teacher = new VirtualTeacher(number, http, _options, new Random(HashCode.Combine(_options.Seed, number)), _time);
             var outcome = await teacher.PlayAsync(arrival, cancellationToken);
             if (teacher.Submission is { } acknowledged)
@@ -140,12 +160,12 @@ public sealed class ExamDayRun
         }
         finally
         {
-            own?.Dispose();
+            route.Dispose();
             slots.Release();
         }
     }
 
-    private HttpClient NewClient(SourceAddresses? sources, int maxConnections)
+    private HttpClient NewClient(FleetNode node, SourceAddresses? sources, int maxConnections)
     {
         var handler = new SocketsHttpHandler
         {
@@ -159,7 +179,7 @@ public sealed class ExamDayRun
         {
             handler.ConnectCallback = sources.ConnectAsync;
         }
-        return new HttpClient(handler, disposeHandler: true) { BaseAddress = _options.BaseUrl, Timeout = _options.RequestTimeout };
+        return new HttpClient(handler, disposeHandler: true) { BaseAddress = node.Url, Timeout = _options.RequestTimeout };
     }
 
     private void NoteStartLag(TimeSpan lag)
@@ -184,13 +204,13 @@ public sealed class ExamDayRun
             return new EndpointReport(e.Name, count, Math.Round(count / seconds, 1), total.P50Ms, total.P95Ms, total.P99Ms, total.MaxMs, statuses, errors, e.ServerErrors);
         }).ToList();
         var settings = new ReportSettings(
-            o.BaseUrl.ToString(), o.Teachers, o.FirstTeacher, o.ExamSlot, o.ArrivalRate, o.Ramp.TotalSeconds, o.Rounds, o.AnswersPerSave,
+            Nodes.ToString(), o.Teachers, o.FirstTeacher, o.ExamSlot, o.ArrivalRate, o.Ramp.TotalSeconds, o.Rounds, o.AnswersPerSave,
             o.ThinkTime.TotalMilliseconds, o.MaxDuration.TotalSeconds, o.MaxActiveTeachers,
             o.Connections == ConnectionMode.Shared ? $"shared ({o.MaxConnections})" : "per-teacher",
             SourceAddressesUsed.Select(a => a.ToString()).ToList());
         var teachers = new TeacherCounts(
             o.Teachers, Started, Finished, Failed, Volatile.Read(ref _unfinished), Math.Round(_maxStartLagMs, 2),
             new SortedDictionary<string, long>(_failures, StringComparer.Ordinal));
-        return new ExamDayReport(startedAt, endedAt, Math.Round(duration.TotalSeconds, 2), settings, teachers, endpoints, check, load);
+        return new ExamDayReport(startedAt, endedAt, Math.Round(duration.TotalSeconds, 2), settings, teachers, endpoints, check, load, Nodes.Report());
     }
 }

@@ -4,11 +4,12 @@ namespace ExamConsole.ExamDay;
 
 /// <summary>
 /// A command line of "--name value" pairs (and bare flags named up front), read one option at a
-/// time; each read removes the option, so that what is left at the end is unknown.
+/// time; each read removes the option, so that what is left at the end is unknown. Only an option
+/// read with <see cref="Strings"/> may be given more than once.
 /// </summary>
 public sealed class OptionValues
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
     private readonly HashSet<string> _flags = new(StringComparer.Ordinal);
 
     public OptionValues(IReadOnlyList<string> args, params string[] flags)
@@ -25,7 +26,12 @@ public sealed class OptionValues
             {
                 throw new ArgumentException($"Unexpected argument '{arg}': options are --name value (see --help).");
             }
-            _values[arg[2..]] = args[++i];
+            var name = arg[2..];
+            if (!_values.TryGetValue(name, out var given))
+            {
+                _values[name] = given = [];
+            }
+            given.Add(args[++i]);
         }
     }
 
@@ -33,17 +39,31 @@ public sealed class OptionValues
 
     public bool Has(string name) => _values.ContainsKey(name);
 
-    public string? String(string name, string? fallback = null) => _values.Remove(name, out var v) ? v : fallback;
+    public string? String(string name, string? fallback = null) => One(name, out var v) ? v : fallback;
+
+    /// <summary>Every value of an option that may be repeated (--url A --url B), in order.</summary>
+    public IReadOnlyList<string> Strings(string name) => _values.Remove(name, out var all) ? all : [];
+
+    private bool One(string name, out string value)
+    {
+        if (!_values.Remove(name, out var all))
+        {
+            value = "";
+            return false;
+        }
+        value = all.Count == 1 ? all[0] : throw new ArgumentException($"--{name} was given {all.Count} times: once only.");
+        return true;
+    }
 
     public int Int(string name, int fallback, int min, int max) =>
-        _values.Remove(name, out var text)
+        One(name, out var text)
             ? int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
                 ? v
                 : throw new ArgumentException($"--{name} must be a whole number from {min} to {max} (got '{text}').")
             : fallback;
 
     public double Double(string name, double fallback, double min, double max) =>
-        _values.Remove(name, out var text)
+        One(name, out var text)
             ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max
                 ? v
                 : throw new ArgumentException($"--{name} must be a number from {min} to {max} (got '{text}').")

@@ -22,14 +22,25 @@ public sealed record Reply(int Status, byte[]? Body, string? Failure)
 /// model meant it to leave, not the time it actually left. A late client (its thread pool or its
 /// connection pool busy) therefore shows in the figures instead of hiding them (coordinated
 /// omission). A 503 or 429 is retried after its Retry-After (plus a jitter of up to half of it),
-/// the retry's intended start being the end of that wait.
+/// the retry's intended start being the end of that wait. A request that a node refuses or resets
+/// at the connection level is sent again, with the same token, to the next live node of the
+/// teacher's <see cref="NodeRoute"/> (as a balancer would); its latency keeps its intended start.
 /// </summary>
-public sealed class TeacherHttp(HttpClient client, RunStats stats, int maxTries, TimeProvider time)
+public sealed class TeacherHttp(NodeRoute route, RunStats stats, int maxTries, TimeProvider time)
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly TimeSpan DefaultRetryAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>One node, one client (a single --url).</summary>
+    public TeacherHttp(HttpClient client, RunStats stats, int maxTries, TimeProvider time)
+        : this(NodeRoute.Single(client), stats, maxTries, time)
+    {
+    }
+
     public string? Token { get; set; }
+
+    /// <summary>The node that gave the last answer.</summary>
+    public FleetNode? LastNode { get; private set; }
 
     public RunStats Stats => stats;
 
@@ -52,7 +63,9 @@ public sealed class TeacherHttp(HttpClient client, RunStats stats, int maxTries,
     private async Task<Reply> SendAsync(string endpoint, long intendedStart, Func<HttpRequestMessage> build, CancellationToken cancellationToken)
     {
         var stat = stats[endpoint];
-        for (var attempt = 1; ; attempt++)
+        var node = route.Route();
+        var failovers = 0;
+        for (var attempt = 1; ;)
         {
             using var request = build();
             if (Token is not null)
@@ -60,9 +73,10 @@ public sealed class TeacherHttp(HttpClient client, RunStats stats, int maxTries,
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
             }
             HttpResponseMessage response;
+            node.CountRequest();
             try
             {
-                response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
+                response = await route.ClientFor(node).SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
@@ -71,10 +85,19 @@ public sealed class TeacherHttp(HttpClient client, RunStats stats, int maxTries,
             }
             catch (HttpRequestException ex)
             {
+                // Refused or reset: the node is gone (killed, restarting). Every request of the contract is
+                // idempotent (a submit by its submissionId), so it goes to the next live node, each node once at most.
+                if (failovers < route.Nodes.Nodes.Count - 1 && route.FailOver(node) is { } next)
+                {
+                    failovers++;
+                    node = next;
+                    continue;
+                }
                 var kind = ex.HttpRequestError == HttpRequestError.ConnectionError ? "connection" : "transport";
                 stat.RecordFailure(kind);
                 return new Reply(0, null, kind);
             }
+            LastNode = node;
             using (response)
             {
                 // The body is already read (ResponseContentRead): the latency covers the whole answer.
@@ -91,6 +114,7 @@ public sealed class TeacherHttp(HttpClient client, RunStats stats, int maxTries,
                 {
                     return new Reply(status, body, null);
                 }
+                attempt++;
                 // At least Retry-After, plus up to half of it again: clients shed together must not all come back in the same instant.
                 var wait = RetryAfter(response) * (1 + (Random.Shared.NextDouble() / 2));
                 intendedStart = time.GetTimestamp() + (long)(wait.TotalSeconds * time.TimestampFrequency);

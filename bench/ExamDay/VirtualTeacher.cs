@@ -20,6 +20,8 @@ public sealed record Acknowledged(Guid SubmissionId, Guid ReceiptId, bool Queued
 /// </summary>
 public sealed class VirtualTeacher(int number, TeacherHttp http, ExamDayOptions options, Random random, TimeProvider time)
 {
+    private static readonly TimeSpan QueuedStatusPoll = TimeSpan.FromSeconds(1);
+
     public static string Code(int number) => "T" + number.ToString("D7", CultureInfo.InvariantCulture);
 
     public static string Password(int number) => "pass-" + number.ToString("D7", CultureInfo.InvariantCulture);
@@ -118,6 +120,20 @@ public sealed class VirtualTeacher(int number, TeacherHttp http, ExamDayOptions 
             return Fail(statusReply.Reason(Endpoints.Status));
         }
         var status = statusReply.Read(ContractJson.Default.StatusAnswer);
+        // A queued (202) submission lives in the spool of the node that took it until that node replays it.
+        // If that node died meanwhile, the node answering now sees the attempt in progress until it is back
+        // and has replayed: ask again, as a client would, within the settle time.
+        var settleUntil = time.GetTimestamp() + (long)(options.SettleTimeout.TotalSeconds * time.TimestampFrequency);
+        while (submit.Status == 202 && status.Status == "in_progress" && time.GetTimestamp() < settleUntil)
+        {
+            await Task.Delay(QueuedStatusPoll, time, ct);
+            statusReply = await http.GetAsync(Endpoints.Status, $"/api/attempts/{attemptId}", time.GetTimestamp(), ct);
+            if (!statusReply.Ok)
+            {
+                return Fail(statusReply.Reason(Endpoints.Status));
+            }
+            status = statusReply.Read(ContractJson.Default.StatusAnswer);
+        }
         if (status.Status is not ("submitted" or "queued") || status.ReceiptId != receipt.ReceiptId)
         {
             return Fail($"status: {status.Status} with another receipt than the submit's");

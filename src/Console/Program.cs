@@ -7,6 +7,12 @@ using ExamConsole.Data;
 using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 
+// `postgres`: only the local cluster, shared by the nodes of a local fleet (scripts/fleet.sh).
+if (args is [PostgresCommand.Verb, ..])
+{
+    return await PostgresCommand.RunAsync(args[1..]);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // With no ConnectionStrings:Exam configured, start (or reuse) the project's own PostgreSQL under .data/.

@@ -5,6 +5,7 @@ using ExamConsole.Data.Seeding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace ExamConsole.Data;
 
@@ -21,6 +22,9 @@ public sealed partial class DatabaseInitializer(
     IOptions<SeedOptions> seedOptions,
     ILogger<DatabaseInitializer> logger)
 {
+    /// <summary>pg_advisory_lock key of the migrations ("ExamMigr" in ASCII).</summary>
+    private const long MigrationLockKey = 0x4578616D4D696772;
+
     public async Task InitializeAsync(CancellationToken cancellationToken = default)
     {
         if (databaseOptions.Value.MigrateOnStart)
@@ -28,6 +32,13 @@ public sealed partial class DatabaseInitializer(
             var migrating = Stopwatch.StartNew();
             await using var connection = await maintenance.OpenAsync(cancellationToken);
             await using var context = maintenance.CreateContext(connection);
+            // Nodes of a fleet start together against one database: on a fresh one each would create the
+            // same tables (42P07). One migrates; the others wait here and find the schema current. The lock
+            // is the session's, so it goes with this unpooled connection even if the process dies.
+            await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({MigrationLockKey})", connection))
+            {
+                await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+            }
             // MigrateAsync checks for the history table itself (asking for pending migrations first would
             // log a failed query on a fresh database) and does nothing when the schema is current.
             await context.Database.MigrateAsync(cancellationToken);

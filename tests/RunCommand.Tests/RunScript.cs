@@ -17,10 +17,17 @@ internal sealed class RunScript : IAsyncDisposable
     public const int PostgresPort = 55432;
 
     private readonly Process _process;
+    private readonly string _name;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly Stopwatch _since = Stopwatch.StartNew();
 
-    private RunScript(Process process) => _process = process;
+    private RunScript(Process process, string name)
+    {
+        _process = process;
+        _name = name;
+    }
+
+    public int ProcessId => _process.Id;
 
     public IReadOnlyCollection<string> Output => _output;
 
@@ -28,17 +35,24 @@ internal sealed class RunScript : IAsyncDisposable
 
     public static string Root => TestPostgres.RepositoryRoot();
 
-    /// <summary>Starts <c>./run.sh</c> with the machine's environment less every setting of the product and of the test run.</summary>
-    public static RunScript Start(string logPath)
+    /// <summary>
+    /// Starts <c>./run.sh</c> (or <paramref name="command"/>, a script and its arguments) with the machine's
+    /// environment less every setting of the product and of the test run, plus <paramref name="environment"/>.
+    /// </summary>
+    public static RunScript Start(string logPath, IReadOnlyList<string>? command = null, IDictionary<string, string>? environment = null)
     {
+        command ??= ["./run.sh"];
         var start = new ProcessStartInfo("bash")
         {
-            ArgumentList = { "./run.sh" },
             WorkingDirectory = Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in command)
+        {
+            start.ArgumentList.Add(argument);
+        }
         foreach (var key in start.Environment.Keys.ToList())
         {
             if (!Inherited(key))
@@ -46,8 +60,13 @@ internal sealed class RunScript : IAsyncDisposable
                 start.Environment.Remove(key);
             }
         }
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start ./run.sh.");
-        var script = new RunScript(process);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        var name = string.Join(' ', command);
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {name}.");
+        var script = new RunScript(process, name);
         var log = new StreamWriter(logPath, append: true) { AutoFlush = true };
         process.OutputDataReceived += (_, e) => script.Keep(e.Data, log);
         process.ErrorDataReceived += (_, e) => script.Keep(e.Data, log);
@@ -88,15 +107,16 @@ internal sealed class RunScript : IAsyncDisposable
         }
     }
 
-    public async Task WaitUntilReadyAsync(TimeSpan within)
+    /// <summary>Waits until <paramref name="address"/> (./run.sh's by default) answers /health/ready.</summary>
+    public async Task WaitUntilReadyAsync(TimeSpan within, string address = Address)
     {
-        using var client = new HttpClient { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromSeconds(5) };
+        using var client = new HttpClient { BaseAddress = new Uri(address), Timeout = TimeSpan.FromSeconds(5) };
         await Eventually.UntilAsync(
             async () =>
             {
                 if (_process.HasExited)
                 {
-                    throw new InvalidOperationException($"./run.sh exited with code {_process.ExitCode} before it was ready. Its last lines:\n{Tail()}");
+                    throw new InvalidOperationException($"{_name} exited with code {_process.ExitCode} before it was ready. Its last lines:\n{Tail()}");
                 }
                 try
                 {
@@ -112,7 +132,7 @@ internal sealed class RunScript : IAsyncDisposable
                 }
             },
             ready => ready,
-            $"./run.sh answering {Address}/health/ready",
+            $"{_name} answering {address}/health/ready",
             within,
             // Its lines at the deadline, not those of when the wait began.
             describe: _ => "not ready. Its last lines:\n" + Tail());

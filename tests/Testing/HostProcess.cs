@@ -26,18 +26,18 @@ public sealed class HostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static async Task<HostProcess> StartAsync(IDictionary<string, string> environment, TimeSpan readyWithin)
+    /// <summary>Starts the host and waits for it to be ready; <paramref name="port"/> (free when omitted) lets a node come back at its address.</summary>
+    public static async Task<HostProcess> StartAsync(IDictionary<string, string> environment, TimeSpan readyWithin, int? port = null)
     {
-        var host = Launch(environment);
+        var host = Launch(environment, port);
         await host.WaitUntilReadyAsync(readyWithin);
         return host;
     }
 
     /// <summary>Starts the host without waiting for it to be ready.</summary>
-    public static HostProcess Launch(IDictionary<string, string> environment)
+    public static HostProcess Launch(IDictionary<string, string> environment, int? port = null)
     {
-        var port = LocalPostgres.FreePort();
-        var address = new Uri($"http://127.0.0.1:{port}");
+        var address = new Uri($"http://127.0.0.1:{port ?? LocalPostgres.FreePort()}");
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { HostAssembly() },

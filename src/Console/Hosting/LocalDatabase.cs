@@ -8,10 +8,23 @@ internal static class LocalDatabase
 {
     public static async Task<LocalPostgres?> StartIfUnconfiguredAsync(WebApplicationBuilder builder)
     {
-        if (!string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(Extensions.ConnectionStringName)))
+        if (IsConfigured(builder))
         {
             return null;
         }
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        var server = await LocalPostgres.StartAsync(OptionsFor(builder), loggerFactory.CreateLogger("LocalPostgres"));
+        builder.Configuration[$"ConnectionStrings:{Extensions.ConnectionStringName}"] = server.ConnectionString;
+        return server;
+    }
+
+    /// <summary>Whether ConnectionStrings:Exam names a server, so that no local cluster is wanted.</summary>
+    public static bool IsConfigured(WebApplicationBuilder builder) =>
+        !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(Extensions.ConnectionStringName));
+
+    /// <summary>The LocalPostgres section, its folder made absolute and max_connections sized for the pool.</summary>
+    public static LocalPostgresOptions OptionsFor(WebApplicationBuilder builder)
+    {
         var options = builder.Configuration.GetSection(LocalPostgresOptions.SectionName).Get<LocalPostgresOptions>() ?? new LocalPostgresOptions();
         var pool = builder.Configuration.GetSection(PoolSettings.SectionName).Get<PoolSettings>() ?? new PoolSettings();
         // max_connections at least the pool's max plus the reserve (8,200: the pool's 8,000 plus a reserve of 200); the settings of appsettings may raise it further.
@@ -20,9 +33,6 @@ internal static class LocalDatabase
         {
             options.DataDirectory = Path.Combine(builder.Environment.ContentRootPath, options.DataDirectory);
         }
-        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
-        var server = await LocalPostgres.StartAsync(options, loggerFactory.CreateLogger("LocalPostgres"));
-        builder.Configuration[$"ConnectionStrings:{Extensions.ConnectionStringName}"] = server.ConnectionString;
-        return server;
+        return options;
     }
 }
