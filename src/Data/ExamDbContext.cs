@@ -1,5 +1,9 @@
+using ExamConsole.Data.Configurations;
 using ExamConsole.Data.Entities;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Data;
 
@@ -16,6 +20,10 @@ public sealed class ExamDbContext(DbContextOptions<ExamDbContext> options) : DbC
     public DbSet<AdminAccount> AdminAccounts => Set<AdminAccount>();
     public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
     public DbSet<DemoDataSet> DemoData => Set<DemoDataSet>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Conventions.Replace<ForeignKeyIndexConvention>(services =>
+            new UnindexedForeignKeys(services.GetRequiredService<ProviderConventionSetBuilderDependencies>()));
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(ExamDbContext).Assembly);
