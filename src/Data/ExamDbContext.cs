@@ -1,6 +1,10 @@
+using ExamConsole.Data.Configurations;
 using ExamConsole.Data.Entities;
 using ExamConsole.Data.Fleet;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions;
+using Microsoft.EntityFrameworkCore.Metadata.Conventions.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Data;
 
@@ -20,6 +24,10 @@ public sealed class ExamDbContext(DbContextOptions<ExamDbContext> options) : DbC
     public DbSet<FleetNodeRow> FleetNodes => Set<FleetNodeRow>();
     public DbSet<FleetSettingsRow> FleetSettings => Set<FleetSettingsRow>();
     public DbSet<FleetSettingsApplied> FleetSettingsApplied => Set<FleetSettingsApplied>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        configurationBuilder.Conventions.Replace<ForeignKeyIndexConvention>(services =>
+            new UnindexedForeignKeys(services.GetRequiredService<ProviderConventionSetBuilderDependencies>()));
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
         => modelBuilder.ApplyConfigurationsFromAssembly(typeof(ExamDbContext).Assembly);

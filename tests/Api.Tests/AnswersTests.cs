@@ -233,7 +233,7 @@ public sealed class AnswersTests(ApiFixture fixture)
 
     private Task<int> StoredOptionAsync(ActiveAttempt attempt, int question) =>
         fixture.Data.ScalarAsync<int>(
-            "SELECT option_id FROM answers WHERE attempt_id = @a AND question_id = @q",
+            "SELECT option_id FROM attempt_answers WHERE attempt_id = @a AND question_id = @q",
             ("a", attempt.Id),
             ("q", attempt.Paper.Questions[question].QuestionId));
 }

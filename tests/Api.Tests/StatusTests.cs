@@ -37,7 +37,7 @@ public sealed class StatusTests(ApiFixture fixture)
 
         Assert.Equal("in_progress", status!.Status);
         Assert.Equal(2, status.AnsweredCount);
-        Assert.Equal(await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM answers WHERE attempt_id = @a", ("a", attempt.Id)), status.AnsweredCount);
+        Assert.Equal(await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM attempt_answers WHERE attempt_id = @a", ("a", attempt.Id)), status.AnsweredCount);
     }
 
     [Fact]

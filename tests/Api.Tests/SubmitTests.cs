@@ -29,7 +29,7 @@ public sealed class SubmitTests(ApiFixture fixture)
         Assert.Equal(receipt.ReceiptId, await fixture.Data.ScalarAsync<Guid>(
             "SELECT receipt_id FROM submissions WHERE attempt_id = @a AND submission_id = @s", ("a", attempt.Id), ("s", submissionId)));
         Assert.Equal(attempt.Paper.Questions[4].Options[2].OptionId, await fixture.Data.ScalarAsync<int>(
-            "SELECT option_id FROM answers WHERE attempt_id = @a AND question_id = @q", ("a", attempt.Id), ("q", attempt.Paper.Questions[4].QuestionId)));
+            "SELECT option_id FROM attempt_answers WHERE attempt_id = @a AND question_id = @q", ("a", attempt.Id), ("q", attempt.Paper.Questions[4].QuestionId)));
     }
 
     [Fact]
@@ -41,9 +41,9 @@ public sealed class SubmitTests(ApiFixture fixture)
         var response = await attempt.Client.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId = Guid.NewGuid(), answers = new[] { attempt.Answer(1, 3) } });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM answers WHERE attempt_id = @a", ("a", attempt.Id)));
+        Assert.Equal(2, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM attempt_answers WHERE attempt_id = @a", ("a", attempt.Id)));
         Assert.Equal(attempt.Paper.Questions[1].Options[3].OptionId, await fixture.Data.ScalarAsync<int>(
-            "SELECT option_id FROM answers WHERE attempt_id = @a AND question_id = @q", ("a", attempt.Id), ("q", attempt.Paper.Questions[1].QuestionId)));
+            "SELECT option_id FROM attempt_answers WHERE attempt_id = @a AND question_id = @q", ("a", attempt.Id), ("q", attempt.Paper.Questions[1].QuestionId)));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public sealed class SubmitTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(1, await CountSubmissionsAsync(attempt));
-        Assert.Equal(1, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM answers WHERE attempt_id = @a", ("a", attempt.Id)));
+        Assert.Equal(1, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM attempt_answers WHERE attempt_id = @a", ("a", attempt.Id)));
     }
 
     [Fact]
@@ -102,7 +102,7 @@ public sealed class SubmitTests(ApiFixture fixture)
         Assert.Equal(1, await CountSubmissionsAsync(attempt));
         Assert.Equal(firstId, await fixture.Data.ScalarAsync<Guid>("SELECT submission_id FROM submissions WHERE attempt_id = @a", ("a", attempt.Id)));
         Assert.Equal(attempt.Paper.Questions[0].Options[1].OptionId, await fixture.Data.ScalarAsync<int>(
-            "SELECT option_id FROM answers WHERE attempt_id = @a AND question_id = @q", ("a", attempt.Id), ("q", attempt.Paper.Questions[0].QuestionId)));
+            "SELECT option_id FROM attempt_answers WHERE attempt_id = @a AND question_id = @q", ("a", attempt.Id), ("q", attempt.Paper.Questions[0].QuestionId)));
     }
 
     [Fact]

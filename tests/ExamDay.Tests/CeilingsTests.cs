@@ -20,6 +20,7 @@ public sealed class CeilingsTests(QuickHostFixture fixture, ITestOutputHelper ou
             PaperDuration = TimeSpan.FromSeconds(1),
             Submissions = 16,
             Rounds = 2,
+            SaveDuration = TimeSpan.FromSeconds(1),
         };
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(120));
 
@@ -27,11 +28,16 @@ public sealed class CeilingsTests(QuickHostFixture fixture, ITestOutputHelper ou
         output.WriteLine(report.ToText());
 
         Assert.Empty(report.Failures);
-        Assert.Equal(["bare-paper", "paper", "paper", "bare-paper", "pgbench-submit", "submit", "submit", "pgbench-submit"], report.Phases.Select(p => p.Name));
+        Assert.Equal(
+            ["bare-paper", "paper", "paper", "bare-paper", "pgbench-submit", "submit", "submit", "pgbench-submit", "save-5", "save-100", "save-100", "save-5"],
+            report.Phases.Select(p => p.Name));
         Assert.All(report.Phases, p => Assert.True(p.Requests > 0, $"{p.Name} round {p.Round} made no request"));
         // A fixed amount of submit work: 16 per phase, every one recorded (the database check is in Failures).
         Assert.All(report.Phases.Where(p => p.Name == "submit"), p => Assert.Equal(16, p.Statuses.GetValueOrDefault("200")));
         Assert.All(report.Phases.Where(p => p.Name == "pgbench-submit"), p => Assert.Equal(16, p.Statuses.GetValueOrDefault("committed")));
+        // A full paper (100 answers) by default, on both sides; every save answered 204 (anything else is in Failures).
+        Assert.Equal(100, report.Settings.Answers);
+        Assert.All(report.Phases.Where(p => p.Name.StartsWith("save-", StringComparison.Ordinal)), p => Assert.Equal(p.Requests, p.Statuses.GetValueOrDefault("204")));
         Assert.NotNull(report.PaperShareOfCeiling);
         Assert.NotNull(report.SubmitOverPgBench);
     }

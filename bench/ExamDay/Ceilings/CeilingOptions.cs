@@ -24,8 +24,11 @@ public sealed record CeilingOptions
     /// <summary>Each phase runs this many times, alternating, so that a burst of the machine's other work hits both sides.</summary>
     public int Rounds { get; init; } = 2;
 
-    /// <summary>Answers in each submission (the same for HTTP and pgbench).</summary>
-    public int Answers { get; init; } = 5;
+    /// <summary>Answers in each submission (the same for HTTP and pgbench): a full paper by default.</summary>
+    public int Answers { get; init; } = 100;
+
+    /// <summary>How long each answer-save phase (5 and 100 answers per save) runs.</summary>
+    public TimeSpan SaveDuration { get; init; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
     /// The first demo teacher whose exams (slots 1 to 9; slot 0 is left to exam-day runs) get
@@ -37,7 +40,7 @@ public sealed record CeilingOptions
     /// <summary>The pgbench binary; null looks in /usr/lib/postgresql/*/bin, then on PATH.</summary>
     public string? PgBench { get; init; }
 
-    /// <summary>Skip a side: "paper", "submit" or none.</summary>
+    /// <summary>Run one side only: "paper", "submit", "saves", or null for all three.</summary>
     public string? Only { get; init; }
 
     public string ReportPath { get; init; } = "ceilings-report.json";
@@ -53,10 +56,11 @@ public sealed record CeilingOptions
           --paper-seconds S       length of each paper phase                         10
           --submissions N         submissions in each submit phase                   4096
           --rounds N              alternating rounds of every phase                  2
-          --answers N             answers in each submission                         5
+          --answers N             answers in each submission                         100
+          --save-seconds S        length of each answer-save phase (5, 100 answers)  10
           --first-teacher N       first demo teacher for the submit phases' attempts 1
           --pgbench PATH          pgbench binary                                     /usr/lib/postgresql/*/bin/pgbench
-          --only paper|submit     run one side only                                  both
+          --only paper|submit|saves  run one side only                               all
           --report PATH           JSON report                                        ceilings-report.json
         """;
 
@@ -76,9 +80,9 @@ public sealed record CeilingOptions
             throw new ArgumentException("--db CONNSTRING is required: pgbench runs against the host's database.");
         }
         var only = values.String("only");
-        if (only is not (null or "paper" or "submit"))
+        if (only is not (null or "paper" or "submit" or "saves"))
         {
-            throw new ArgumentException($"--only must be paper or submit (got '{only}').");
+            throw new ArgumentException($"--only must be paper, submit or saves (got '{only}').");
         }
         var options = new CeilingOptions
         {
@@ -88,7 +92,8 @@ public sealed record CeilingOptions
             PaperDuration = TimeSpan.FromSeconds(values.Int("paper-seconds", 10, 1, 600)),
             Submissions = values.Int("submissions", 4_096, 1, 1_000_000),
             Rounds = values.Int("rounds", 2, 1, 20),
-            Answers = values.Int("answers", 5, 1, 100),
+            Answers = values.Int("answers", 100, 1, 100),
+            SaveDuration = TimeSpan.FromSeconds(values.Int("save-seconds", 10, 1, 600)),
             FirstTeacher = values.Int("first-teacher", 1, 1, 9_999_999),
             PgBench = values.String("pgbench"),
             Only = only,

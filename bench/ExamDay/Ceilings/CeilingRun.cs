@@ -67,17 +67,24 @@ public sealed class CeilingRun(CeilingOptions options)
             {
                 phases.AddRange(await PaperAsync(client, folder, cancellationToken));
             }
+            var teachersUsed = 0;
             if (options.Only is null or "submit")
             {
-                phases.AddRange(await SubmitAsync(client, folder, failures, cancellationToken));
+                var (submits, used) = await SubmitAsync(client, folder, failures, cancellationToken);
+                phases.AddRange(submits);
+                teachersUsed = used;
+            }
+            if (options.Only is null or "saves")
+            {
+                phases.AddRange(await new AnswerSaves(options).RunAsync(client, options.FirstTeacher + teachersUsed, cancellationToken));
             }
         }
         finally
         {
             Directory.Delete(folder, recursive: true);
         }
-        failures.AddRange(phases.Where(p => p.Statuses.Keys.Any(k => k is not ("200" or "committed")))
-            .Select(p => $"{p.Name} round {p.Round}: answers other than 200: {string.Join(", ", p.Statuses.Select(s => $"{s.Key}: {s.Value}"))}"));
+        failures.AddRange(phases.Where(p => p.Statuses.Keys.Any(k => k is not ("200" or "204" or "committed")))
+            .Select(p => $"{p.Name} round {p.Round}: answers other than 200, 204: {string.Join(", ", p.Statuses.Select(s => $"{s.Key}: {s.Value}"))}"));
         var loadAtEnd = LoadAverage.Read();
         return new CeilingReport(startedAt, DateTimeOffset.UtcNow, Settings(), phases, Totals(phases), new LoadAverages(loadAtStart, loadAtEnd, Math.Max(loadAtStart, loadAtEnd)), failures);
     }
@@ -125,7 +132,8 @@ public sealed class CeilingRun(CeilingOptions options)
         }
     }
 
-    private async Task<List<PhaseResult>> SubmitAsync(HttpClient client, string folder, List<string> failures, CancellationToken cancellationToken)
+    /// <summary>The submit phases, and how many teachers their attempts took (the answer saves start after them).</summary>
+    private async Task<(List<PhaseResult> Phases, int TeachersUsed)> SubmitAsync(HttpClient client, string folder, List<string> failures, CancellationToken cancellationToken)
     {
         var pgbench = new PgBench(options.Database, PgBench.Find(options.PgBench));
         // Each pgbench client runs the same number of transactions: round the phase down to a multiple of the clients.
@@ -168,7 +176,7 @@ public sealed class CeilingRun(CeilingOptions options)
         {
             await pgbench.CleanUpAsync(CancellationToken.None);
         }
-        return results;
+        return (results, prepared.TeachersUsed);
     }
 
     private Task<PhaseResult> HttpSubmitAsync(HttpClient client, int round, SubmitTarget[] batch, CancellationToken cancellationToken)
@@ -214,7 +222,7 @@ public sealed class CeilingRun(CeilingOptions options)
 
     private CeilingSettings Settings() => new(
         options.BaseUrl.ToString(), options.Connections, options.PaperDuration.TotalSeconds, options.Submissions, options.Rounds, options.Answers,
-        options.FirstTeacher, Environment.ProcessorCount);
+        options.SaveDuration.TotalSeconds, options.FirstTeacher, Environment.ProcessorCount);
 
     private static HttpClient NewClient(Uri baseUrl, int connections) =>
         new(new SocketsHttpHandler
@@ -227,7 +235,7 @@ public sealed class CeilingRun(CeilingOptions options)
         { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(60) };
 }
 
-public sealed record CeilingSettings(string BaseUrl, int Connections, double PaperSeconds, int Submissions, int Rounds, int Answers, int FirstTeacher, int Cores);
+public sealed record CeilingSettings(string BaseUrl, int Connections, double PaperSeconds, int Submissions, int Rounds, int Answers, double SaveSeconds, int FirstTeacher, int Cores);
 
 public sealed record PhaseTotal(string Name, long Requests, double Seconds, double PerSecond, LatencySummary Latency);
 
@@ -256,7 +264,7 @@ public sealed record CeilingReport(
     {
         var text = new StringBuilder();
         var s = Settings;
-        text.AppendLine(CultureInfo.InvariantCulture, $"Ceilings against {s.BaseUrl}: {s.Connections} connections, {s.Rounds} rounds, paper {s.PaperSeconds} s per phase, {s.Submissions} submissions per phase of {s.Answers} answers; {s.Cores} cores");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Ceilings against {s.BaseUrl}: {s.Connections} connections, {s.Rounds} rounds, paper {s.PaperSeconds} s per phase, {s.Submissions} submissions per phase of {s.Answers} answers, saves {s.SaveSeconds} s per phase; {s.Cores} cores");
         text.AppendLine(PhaseResult.Header);
         foreach (var p in Phases)
         {
@@ -274,7 +282,12 @@ public sealed record CeilingReport(
         }
         if (SubmitOverPgBench is { } submit)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"Submit: {submit:F2}x pgbench's one transaction per submission (target at least 3x)");
+            var p99 = Totals.First(t => t.Name == "submit").Latency.P99Ms;
+            text.AppendLine(CultureInfo.InvariantCulture, $"Submit ({s.Answers} answers): {submit:F2}x pgbench running the original design's one transaction per submission (target at least 3x), p99 {p99:F2} ms at {s.Connections} connections");
+        }
+        foreach (var save in Totals.Where(t => t.Name.StartsWith("save-", StringComparison.Ordinal)))
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"Answer saves, {save.Name["save-".Length..]} answers: {save.PerSecond:F0}/s, p99 {save.Latency.P99Ms:F2} ms at {s.Connections} connections");
         }
         foreach (var f in Failures)
         {

@@ -30,6 +30,7 @@ public static class AttemptsApi
         AnswersRequest request,
         ClaimsPrincipal user,
         AttemptService attempts,
+        AttemptCache cache,
         PaperCache papers,
         SubmissionSpool spool,
         IOptions<ExamApiOptions> options,
@@ -41,17 +42,25 @@ public static class AttemptsApi
             return Problems.Invalid("answers", "Between 1 and all of the exam's questions must be answered.");
         }
         var teacher = TeacherAccess.Teacher(user);
-        var attempt = await attempts.FindAsync(attemptId, cancellationToken);
+        var now = time.GetUtcNow();
+        var grace = options.Value.SubmitGrace;
+        // As for a submit: owner, exam and deadline never change once an attempt exists, so the node's copy
+        // is enough to answer early and to find the paper; the save's SQL checks owner, submission and
+        // deadline again against the database. A refusal for lateness is confirmed with the database first.
+        var attempt = cache.Find(attemptId);
+        if (attempt is null || now > attempt.Deadline + grace)
+        {
+            attempt = await attempts.FindAsync(attemptId, cancellationToken);
+        }
         if (TeacherAccess.CheckAttempt(attempt, attemptId, teacher) is { } refused)
         {
             return refused;
         }
         if (attempt!.SubmissionId is not null || spool.TryGetPending(attemptId, out _))
         {
-            return Problems.Conflict("This attempt was already submitted; its answers can no longer change.");
+            return Problems.Conflict(AlreadySubmitted);
         }
-        var now = time.GetUtcNow();
-        if (now > attempt.Deadline + options.Value.SubmitGrace)
+        if (now > attempt.Deadline + grace)
         {
             return Problems.Gone($"The deadline of this attempt ({attempt.Deadline:u}) has passed.");
         }
@@ -69,12 +78,18 @@ public static class AttemptsApi
         {
             return Problems.Invalid(errors);
         }
-        if (!await attempts.SaveAnswersAsync(attemptId, answers, now, cancellationToken))
+        var saved = await attempts.SaveAnswersAsync(attemptId, teacher.TeacherId, answers, now, grace, cancellationToken);
+        return saved.Outcome switch
         {
-            return Problems.Conflict("This attempt was already submitted; its answers can no longer change.");
-        }
-        return TypedResults.NoContent();
+            SaveOutcome.Saved => TypedResults.NoContent(),
+            SaveOutcome.Submitted => Problems.Conflict(AlreadySubmitted),
+            SaveOutcome.Late => Problems.Gone($"The deadline of this attempt ({saved.Deadline:u}) has passed."),
+            SaveOutcome.NotYours => Problems.Forbidden("This attempt is not yours."),
+            _ => Problems.NotFound($"There is no attempt {attemptId}."),
+        };
     }
+
+    private const string AlreadySubmitted = "This attempt was already submitted; its answers can no longer change.";
 
     public static async Task<Results<Ok<SubmitResponse>, Accepted<SubmitResponse>, ValidationProblem, ProblemHttpResult>> SubmitAsync(
         long attemptId,

@@ -42,12 +42,12 @@ public sealed class AttemptService(AttemptStore store, DatabaseResilience resili
             cancellationToken).AsTask();
 
     /// <summary>
-    /// Upserts answers (last write wins), unless the attempt was submitted meanwhile: returns false then.
-    /// <paramref name="answers"/> holds each question once.
+    /// Upserts answers (last write wins) after checking owner, submission and deadline against the
+    /// database's attempt row, in one round trip. <paramref name="answers"/> holds each question once.
     /// </summary>
-    public Task<bool> SaveAnswersAsync(long attemptId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, CancellationToken cancellationToken) =>
+    public Task<SaveResult> SaveAnswersAsync(long attemptId, int teacherId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, TimeSpan grace, CancellationToken cancellationToken) =>
         resilience.Idempotent.ExecuteAsync(
-            static async (state, ct) => await state.store.SaveAnswersAsync(state.attemptId, state.answers, state.now, ct),
-            (store, attemptId, answers, now),
+            static async (state, ct) => await state.store.SaveAnswersAsync(state.attemptId, state.teacherId, state.answers, state.now, state.grace, ct),
+            (store, attemptId, teacherId, answers, now, grace),
             cancellationToken).AsTask();
 }

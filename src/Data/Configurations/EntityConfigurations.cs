@@ -74,8 +74,7 @@ internal sealed class AnswerConfiguration : IEntityTypeConfiguration<Answer>
         builder.HasOne<Attempt>().WithMany().HasForeignKey(a => a.AttemptId);
         builder.HasOne<Question>().WithMany().HasForeignKey(a => a.QuestionId);
         builder.HasOne<QuestionOption>().WithMany().HasForeignKey(a => a.OptionId);
-        builder.HasIndex(a => a.OptionId);
-        builder.HasIndex(a => a.QuestionId);
+        // No index behind the question and option keys: see UnindexedForeignKeys.
     }
 }
 

@@ -95,12 +95,6 @@ namespace ExamConsole.Data.Migrations
                     b.HasKey("AttemptId", "QuestionId")
                         .HasName("pk_answers");
 
-                    b.HasIndex("OptionId")
-                        .HasDatabaseName("ix_answers_option_id");
-
-                    b.HasIndex("QuestionId")
-                        .HasDatabaseName("ix_answers_question_id");
-
                     b.ToTable("answers", (string)null);
                 });
 

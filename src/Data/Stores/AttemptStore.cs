@@ -13,6 +13,26 @@ public sealed record AttemptRow(
     Guid? SubmissionId,
     Guid? ReceiptId);
 
+/// <summary>What an answer save did: saved, or why not (checked against the database's attempt row).</summary>
+public enum SaveOutcome
+{
+    Saved,
+
+    /// <summary>No such attempt.</summary>
+    NotFound,
+
+    /// <summary>The attempt is another teacher's.</summary>
+    NotYours,
+
+    /// <summary>The attempt was submitted: its answers no longer change.</summary>
+    Submitted,
+
+    /// <summary>Past the attempt's deadline plus grace, by the deadline in the database.</summary>
+    Late,
+}
+
+public sealed record SaveResult(SaveOutcome Outcome, DateTimeOffset? Deadline);
+
 /// <summary>
 /// The attempt and answer SQL of the hot paths: one round trip each, as plain Npgsql commands on a
 /// connection of the pool's current generation (through <see cref="ExamDb"/>). Each call is one
@@ -83,14 +103,17 @@ public sealed class AttemptStore(ExamDb db)
         return await reader.ReadAsync(cancellationToken) ? ReadAttempt(reader) : null;
     }
 
-    /// <summary>The attempt with the number of questions answered so far.</summary>
+    /// <summary>
+    /// The attempt with the number of questions answered so far: its record in the view
+    /// attempt_answers (a submitted attempt's submission over the answers saved before it).
+    /// </summary>
     public async Task<(AttemptRow Attempt, int AnsweredCount)?> GetStatusAsync(long attemptId, CancellationToken cancellationToken)
     {
         await using var lease = await db.LeaseAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             """
             SELECT a.id, a.teacher_id, a.exam_id, a.started_at, a.deadline, s.submission_id, s.receipt_id,
-                   (SELECT count(*) FROM answers x WHERE x.attempt_id = a.id)::int
+                   (SELECT count(*) FROM attempt_answers x WHERE x.attempt_id = a.id)::int
             FROM attempts a LEFT JOIN submissions s ON s.attempt_id = a.id
             WHERE a.id = @id
             """,
@@ -105,26 +128,45 @@ public sealed class AttemptStore(ExamDb db)
     }
 
     /// <summary>
-    /// Upserts answers (last write wins), unless the attempt was submitted meanwhile: returns false then.
-    /// <paramref name="answers"/> holds each question once. An upsert of the same values: safe to repeat.
+    /// Upserts answers (last write wins) in one round trip, checking against the database's attempt
+    /// row that it is the teacher's, not submitted and not past its deadline plus
+    /// <paramref name="grace"/>. <paramref name="answers"/> holds each question once, checked
+    /// against the paper by the caller. An upsert of the same values: safe to repeat.
     /// </summary>
-    public async Task<bool> SaveAnswersAsync(long attemptId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<SaveResult> SaveAnswersAsync(long attemptId, int teacherId, IReadOnlyCollection<(int QuestionId, int OptionId)> answers, DateTimeOffset now, TimeSpan grace, CancellationToken cancellationToken)
     {
         await using var lease = await db.LeaseAsync(cancellationToken);
         await using var command = new NpgsqlCommand(
             """
-            INSERT INTO answers (attempt_id, question_id, option_id, answered_at)
-            SELECT @attempt, q, o, @now FROM unnest(@questions, @options) AS t(q, o)
-            WHERE NOT EXISTS (SELECT 1 FROM submissions WHERE attempt_id = @attempt)
-            ON CONFLICT (attempt_id, question_id) DO UPDATE SET option_id = excluded.option_id, answered_at = excluded.answered_at
+            WITH a AS (
+                SELECT a.id, a.teacher_id, a.deadline, EXISTS (SELECT 1 FROM submissions s WHERE s.attempt_id = a.id) AS submitted
+                FROM attempts a WHERE a.id = @attempt),
+            saved AS (
+                INSERT INTO answers (attempt_id, question_id, option_id, answered_at)
+                SELECT a.id, t.q, t.o, @now FROM a, unnest(@questions, @options) AS t(q, o)
+                WHERE a.teacher_id = @teacher AND NOT a.submitted AND @now <= a.deadline + @grace
+                ON CONFLICT (attempt_id, question_id) DO UPDATE SET option_id = excluded.option_id, answered_at = excluded.answered_at
+                RETURNING 1)
+            SELECT a.teacher_id, a.deadline, a.submitted, (SELECT count(*) FROM saved) FROM a
             """,
             lease.Connection);
         command.Parameters.AddWithValue("attempt", attemptId);
+        command.Parameters.AddWithValue("teacher", teacherId);
         command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("grace", grace);
         command.Parameters.Add(new NpgsqlParameter<int[]>("questions", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = answers.Select(a => a.QuestionId).ToArray() });
         command.Parameters.Add(new NpgsqlParameter<int[]>("options", NpgsqlDbType.Array | NpgsqlDbType.Integer) { TypedValue = answers.Select(a => a.OptionId).ToArray() });
-        var rows = await command.ExecuteNonQueryAsync(cancellationToken);
-        return rows > 0;
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return new SaveResult(SaveOutcome.NotFound, null);
+        }
+        var deadline = reader.GetFieldValue<DateTimeOffset>(1);
+        var outcome = reader.GetInt32(0) != teacherId ? SaveOutcome.NotYours
+            : reader.GetBoolean(2) ? SaveOutcome.Submitted
+            : reader.GetInt64(3) > 0 ? SaveOutcome.Saved
+            : SaveOutcome.Late;
+        return new SaveResult(outcome, deadline);
     }
 
     private static AttemptRow ReadAttempt(NpgsqlDataReader reader) => new(
