@@ -25,7 +25,7 @@ namespace ExamConsole.Data.Seeding;
 /// </remarks>
 public sealed partial class DemoSeeder(MaintenanceDatabase maintenance, IOptions<SeedOptions> options, TimeProvider time, ILogger<DemoSeeder> logger)
 {
-    /// <summary>pg_advisory_xact_lock key of the seed ("ExamSeed" in ASCII).</summary>
+    /// <summary>pg_advisory_lock key of the seed ("ExamSeed" in ASCII).</summary>
     private const long SeedLockKey = 0x4578616D53656564;
 
     private const int ProgressEvery = 10_000;
@@ -49,6 +49,19 @@ public sealed partial class DemoSeeder(MaintenanceDatabase maintenance, IOptions
             return false;
         }
 
+        // Nodes that start together queue here, before the slow part: one hashes and seeds, the others wait
+        // and then find the marker. A session lock, so that it is held across the hashing and the
+        // transaction; it ends with the connection, also when the process is killed.
+        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_lock({SeedLockKey})", connection))
+        {
+            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
+        }
+        if (await context.DemoData.AsNoTracking().AnyAsync(cancellationToken))
+        {
+            LogSeededElsewhere();
+            return false;
+        }
+
         var o = options.Value;
         var found = await CountAsync(connection, cancellationToken);
         // Hashing is the slow part (CPU): done before the transaction, and only when teachers are missing.
@@ -56,16 +69,6 @@ public sealed partial class DemoSeeder(MaintenanceDatabase maintenance, IOptions
 
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await context.Database.UseTransactionAsync(transaction, cancellationToken);
-        await using (var lockCommand = new NpgsqlCommand($"SELECT pg_advisory_xact_lock({SeedLockKey})", connection, transaction))
-        {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken);
-        }
-        if (await context.DemoData.AsNoTracking().AnyAsync(cancellationToken))
-        {
-            // Another node completed it while this one hashed.
-            LogSeededElsewhere();
-            return false;
-        }
         found = await CountAsync(connection, cancellationToken);
         var partial = found.Teachers + found.Exams + found.Assignments > 0;
         if (partial)
