@@ -92,6 +92,15 @@ public sealed partial class RouteHistogramRecorder : IDisposable
 
     private void OnMeasurement(double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
+        if (ReadTags(tags) is { } request)
+        {
+            Record(request.Method, request.Route, request.StatusCode, seconds * 1000);
+        }
+    }
+
+    /// <summary>The method, route template and status code of one <c>http.server.request.duration</c> measurement (null: not a routed request).</summary>
+    public static (string Method, string Route, int StatusCode)? ReadTags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
         string? route = null, method = null;
         var status = 0;
         foreach (var tag in tags)
@@ -109,10 +118,7 @@ public sealed partial class RouteHistogramRecorder : IDisposable
                     break;
             }
         }
-        if (route is not null && method is not null)
-        {
-            Record(method, route, status, seconds * 1000);
-        }
+        return route is not null && method is not null ? (method, route, status) : null;
     }
 
     private sealed class RouteCounter(string name)

@@ -85,26 +85,9 @@ public sealed class RouteLatencyRecorder : IDisposable
 
     private void OnMeasurement(double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        string? route = null, method = null;
-        var status = 0;
-        foreach (var tag in tags)
+        if (ExamConsole.Api.History.RouteHistogramRecorder.ReadTags(tags) is { } request)
         {
-            switch (tag.Key)
-            {
-                case "http.route":
-                    route = tag.Value as string;
-                    break;
-                case "http.request.method":
-                    method = tag.Value as string;
-                    break;
-                case "http.response.status_code":
-                    status = tag.Value is int code ? code : 0;
-                    break;
-            }
-        }
-        if (route is not null && method is not null)
-        {
-            Record(method, route, status, seconds * 1000);
+            Record(request.Method, request.Route, request.StatusCode, seconds * 1000);
         }
     }
 }
