@@ -5,6 +5,7 @@ using ExamConsole.Api.Auth;
 using ExamConsole.Api.Contracts;
 using ExamConsole.Api.Endpoints;
 using ExamConsole.Api.Exams;
+using ExamConsole.Api.History;
 using ExamConsole.Api.Infrastructure;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
@@ -95,6 +96,7 @@ public static class Extensions
         services.AddOpenApi(options => options.AddExamContract());
         builder.AddExamTelemetry();
         builder.AddAdminApi();
+        builder.AddHistory();
         return builder;
     }
 

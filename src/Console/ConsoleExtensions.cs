@@ -28,6 +28,7 @@ public static class ConsoleExtensions
             sp.GetService<System.Diagnostics.Metrics.IMeterFactory>()));
         // The fleet's heartbeat carries this node's request rate and p99 per route from the same recorder.
         services.AddSingleton<ExamConsole.Api.Fleet.IRouteFigures, RouteFigures>();
+        services.AddSingleton<ExamConsole.Api.History.IResponseTimeTargets, ConsoleTargets>();
         services.AddSingleton(sp => new ConsoleStore(
             sp.GetRequiredService<IOptions<ConsoleOptions>>().Value.HistoryCapacity,
             sp.GetRequiredService<IOptions<PoolSettings>>().Value.Bands,

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using ExamConsole.Api.Admission;
 using ExamConsole.Api.Auth;
 using ExamConsole.Api.Fleet;
+using ExamConsole.Api.History;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
 using ExamConsole.Data.Admin;
@@ -104,6 +105,7 @@ public static class AdminApi
         admin.MapReadinessApi();
         admin.MapOperatorApi();
         admin.MapFleetApi();
+        admin.MapHistoryApi();
         return admin;
     }
 }

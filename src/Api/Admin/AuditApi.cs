@@ -31,11 +31,13 @@ public static class AuditApi
             return Problems.Invalid("limit", $"limit must be between 1 and {AuditLog.MaxListLimit} (got {take}).");
         }
         var entries = await audit.ListAsync(take, cancellationToken);
-        return TypedResults.Ok(entries
-            .Select(e => new AuditEntryResponse(e.At, e.Actor, e.Action, Parse(e.Before), Parse(e.After), e.SettingsVersion,
-                e.Applied.Select(a => new AuditApplied(a.NodeName, a.AppliedAt)).ToList()))
-            .ToList());
+        return TypedResults.Ok(entries.Select(ToResponse).ToList());
     }
+
+    /// <summary>An entry as the API shows it (here and in the history's report).</summary>
+    public static AuditEntryResponse ToResponse(AuditRecord e) =>
+        new(e.At, e.Actor, e.Action, Parse(e.Before), Parse(e.After), e.SettingsVersion,
+            e.Applied.Select(a => new AuditApplied(a.NodeName, a.AppliedAt)).ToList());
 
     private static JsonElement? Parse(string? json)
     {

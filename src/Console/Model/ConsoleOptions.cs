@@ -1,3 +1,4 @@
+using ExamConsole.Api.History;
 using Microsoft.Extensions.Options;
 
 namespace ExamConsole.Console.Model;
@@ -12,8 +13,8 @@ public sealed class SloTarget
 }
 
 /// <summary>
-/// The console's sampling and its targets (section <c>Console</c>). The targets are the deployment
-/// document's response-time targets; this class is the only place they are written down.
+/// The console's sampling and its targets (section <c>Console</c>). The targets start from the
+/// deployment document's response-time targets (<see cref="ResponseTimeTargets"/>); the history's report judges by the ones configured here.
 /// </summary>
 public sealed class ConsoleOptions
 {
@@ -37,13 +38,9 @@ public sealed class ConsoleOptions
     /// <summary>Shortest time between two re-renders of a live page.</summary>
     public TimeSpan RenderThrottle { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>The deployment's response-time targets by name: mobile authentication under 3 ms, question retrieval under 5 ms, exam submission under 10 ms.</summary>
-    public Dictionary<string, SloTarget> Targets { get; set; } = new()
-    {
-        ["login"] = new() { Route = "POST /api/auth/login", TargetMs = 3 },
-        ["paper"] = new() { Route = "GET /api/exams/{examId}/paper", TargetMs = 5 },
-        ["submit"] = new() { Route = "POST /api/attempts/{attemptId}/submit", TargetMs = 10 },
-    };
+    /// <summary>The deployment's response-time targets by name, starting from the one table of them (<see cref="ResponseTimeTargets.Defaults"/>): login, paper, submit.</summary>
+    public Dictionary<string, SloTarget> Targets { get; set; } = ResponseTimeTargets.Defaults
+        .ToDictionary(t => t.Key, t => new SloTarget { Route = t.Value.Route, TargetMs = t.Value.TargetMs });
 
     /// <summary>How many samples the history ring holds (between 1 and 100,000 once validated).</summary>
     public int HistoryCapacity => (int)HistorySamples;

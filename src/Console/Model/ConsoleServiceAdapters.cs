@@ -114,3 +114,10 @@ internal sealed class RouteFigures(RouteLatencyRecorder recorder) : IRouteFigure
         return (routes.Sum(r => r.RequestsPerSecond), routes.Where(r => r.Requests > 0).ToDictionary(r => r.Route, r => r.P99Ms));
     }
 }
+
+/// <summary>The history's report judges routes by the targets configured for the console.</summary>
+internal sealed class ConsoleTargets(Microsoft.Extensions.Options.IOptions<ConsoleOptions> options) : ExamConsole.Api.History.IResponseTimeTargets
+{
+    public IReadOnlyList<ExamConsole.Api.History.RouteTarget> Targets { get; } =
+        [.. options.Value.Targets.Values.Select(t => new ExamConsole.Api.History.RouteTarget(t.Route, t.TargetMs))];
+}

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using System.Text.RegularExpressions;
 using ExamConsole.Data.Metrics;
 using Microsoft.Extensions.Options;
 
@@ -11,7 +10,7 @@ namespace ExamConsole.Console.Model;
 /// Microsoft.AspNetCore.Hosting, tagged with the route and the status code) and keeps a sliding
 /// window per API route: the SLO table's request rate, error rate and percentiles.
 /// </summary>
-public sealed partial class RouteLatencyRecorder : IDisposable
+public sealed class RouteLatencyRecorder : IDisposable
 {
     public const string MeterName = "Microsoft.AspNetCore.Hosting";
     public const string InstrumentName = "http.server.request.duration";
@@ -82,37 +81,13 @@ public sealed partial class RouteLatencyRecorder : IDisposable
     /// The route as the targets name it: without parameter constraints ("{examId:int}" is "{examId}")
     /// and without a trailing slash ("/api/exams/" is "/api/exams").
     /// </summary>
-    public static string Normalize(string route)
-    {
-        var plain = Constraint().Replace(route, "{$1}");
-        return plain.Length > 1 ? plain.TrimEnd('/') : plain;
-    }
-
-    [GeneratedRegex(@"\{([^}:?=]+)[^}]*\}")]
-    private static partial Regex Constraint();
+    public static string Normalize(string route) => ExamConsole.Api.History.RouteHistogramRecorder.Normalize(route);
 
     private void OnMeasurement(double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags)
     {
-        string? route = null, method = null;
-        var status = 0;
-        foreach (var tag in tags)
+        if (ExamConsole.Api.History.RouteHistogramRecorder.ReadTags(tags) is { } request)
         {
-            switch (tag.Key)
-            {
-                case "http.route":
-                    route = tag.Value as string;
-                    break;
-                case "http.request.method":
-                    method = tag.Value as string;
-                    break;
-                case "http.response.status_code":
-                    status = tag.Value is int code ? code : 0;
-                    break;
-            }
-        }
-        if (route is not null && method is not null)
-        {
-            Record(method, route, status, seconds * 1000);
+            Record(request.Method, request.Route, request.StatusCode, seconds * 1000);
         }
     }
 }

@@ -30,12 +30,19 @@ public interface IAuditLog
     Task<IReadOnlyList<AuditRecord>> ListAsync(int limit, CancellationToken cancellationToken = default);
 }
 
+/// <summary>The entries of a time range, for the history's report.</summary>
+public interface IAuditRange
+{
+    /// <summary>Entries from <paramref name="from"/> (inclusive) to <paramref name="to"/> (exclusive), oldest first, at most <paramref name="limit"/>.</summary>
+    Task<IReadOnlyList<AuditRecord>> RangeAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken);
+}
+
 /// <summary>
 /// The record of what administrators changed. It lives with the data, not the HTTP layer, so that
 /// every place that changes the deployment (operator API, console pages, the pool engine acting on
 /// its own) writes to the same log without depending on the API project.
 /// </summary>
-public sealed class AuditLog(ExamDb db, FleetStore fleet, TimeProvider time) : IAuditLog
+public sealed class AuditLog(ExamDb db, FleetStore fleet, TimeProvider time) : IAuditLog, IAuditRange
 {
     public const int MaxListLimit = 1000;
     public const int MaxActorLength = AdminAccount.MaxUsernameLength;
@@ -92,6 +99,19 @@ public sealed class AuditLog(ExamDb db, FleetStore fleet, TimeProvider time) : I
         }
         var applied = (await fleet.AcknowledgementsAsync(versions, cancellationToken)).ToLookup(a => a.Version);
         return records.Select(r => r.SettingsVersion is { } v ? r with { Applied = applied[v].ToList() } : r).ToList();
+    }
+
+    public async Task<IReadOnlyList<AuditRecord>> RangeAsync(DateTimeOffset from, DateTimeOffset to, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxListLimit);
+        await using var lease = await db.LeaseAsync(cancellationToken);
+        return await lease.Context.AuditEntries.AsNoTracking()
+            .Where(e => e.At >= from && e.At < to)
+            .OrderBy(e => e.At).ThenBy(e => e.Id)
+            .Take(limit)
+            .Select(e => new AuditRecord(e.Id, e.At, e.Actor, e.Action, e.Before, e.After) { SettingsVersion = e.SettingsVersion })
+            .ToListAsync(cancellationToken);
     }
 
     private static string? ToJson(object? value) => value is null ? null : JsonSerializer.Serialize(value, value.GetType(), Json);

@@ -556,6 +556,136 @@ namespace ExamConsole.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("ExamConsole.Data.History.HistoryRouteRow", b =>
+                {
+                    b.Property<string>("Node")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("node");
+
+                    b.Property<int>("Resolution")
+                        .HasColumnType("integer")
+                        .HasColumnName("resolution");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Route")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("route");
+
+                    b.PrimitiveCollection<long[]>("Counts")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("counts");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors");
+
+                    b.Property<int>("FirstBucket")
+                        .HasColumnType("integer")
+                        .HasColumnName("first_bucket");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.HasKey("Node", "Resolution", "At", "Route")
+                        .HasName("pk_history_routes");
+
+                    b.HasIndex("Resolution", "At")
+                        .HasDatabaseName("ix_history_routes_resolution_at");
+
+                    b.ToTable("history_routes", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_history_routes_resolution", "resolution IN (1, 60)");
+                        });
+                });
+
+            modelBuilder.Entity("ExamConsole.Data.History.HistorySampleRow", b =>
+                {
+                    b.Property<string>("Node")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("node");
+
+                    b.Property<int>("Resolution")
+                        .HasColumnType("integer")
+                        .HasColumnName("resolution");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<double>("AcquireP99Ms")
+                        .HasColumnType("double precision")
+                        .HasColumnName("acquire_p99ms");
+
+                    b.Property<double>("Busy")
+                        .HasColumnType("double precision")
+                        .HasColumnName("busy");
+
+                    b.Property<string>("Circuit")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("circuit");
+
+                    b.Property<long>("Errors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("errors");
+
+                    b.Property<double>("Idle")
+                        .HasColumnType("double precision")
+                        .HasColumnName("idle");
+
+                    b.Property<int>("Leaks")
+                        .HasColumnType("integer")
+                        .HasColumnName("leaks");
+
+                    b.Property<double>("MaxSize")
+                        .HasColumnType("double precision")
+                        .HasColumnName("max_size");
+
+                    b.Property<double>("Open")
+                        .HasColumnType("double precision")
+                        .HasColumnName("open");
+
+                    b.Property<double>("Pending")
+                        .HasColumnType("double precision")
+                        .HasColumnName("pending");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("Shed")
+                        .HasColumnType("bigint")
+                        .HasColumnName("shed");
+
+                    b.Property<int>("SpoolDepth")
+                        .HasColumnType("integer")
+                        .HasColumnName("spool_depth");
+
+                    b.Property<long>("Timeouts")
+                        .HasColumnType("bigint")
+                        .HasColumnName("timeouts");
+
+                    b.HasKey("Node", "Resolution", "At")
+                        .HasName("pk_history_samples");
+
+                    b.HasIndex("Resolution", "At")
+                        .HasDatabaseName("ix_history_samples_resolution_at");
+
+                    b.ToTable("history_samples", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_history_samples_resolution", "resolution IN (1, 60)");
+                        });
+                });
+
             modelBuilder.Entity("ExamConsole.Data.Entities.Answer", b =>
                 {
                     b.HasOne("ExamConsole.Data.Entities.Attempt", null)
