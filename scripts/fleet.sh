@@ -5,7 +5,8 @@
 # .data/pg on 55432, as ./run.sh would), then the nodes with that connection string, one signing key
 # (.data/signing-key) and a spool folder each. The environment of ./run.sh is honoured
 # (Admin__InitialPassword, Seed__Teachers, Pool__*, ConnectionStrings__Exam: then no cluster is
-# started). Pool__MaxSize is per node: 8000 / N unless set, and the cluster is sized for all of them.
+# started). Pool__MaxSize is the fleet's connection budget (8000 unless set): each live node takes
+# floor(budget / live nodes), and the cluster is sized for the budget plus the reserve, as for one node.
 # scripts/node.sh PORT adds a node (or brings a killed one back). Ctrl+C or SIGTERM stops every node
 # (SIGTERM, then SIGKILL after FLEET_STOP_SECONDS, 30) and then the cluster. Files: .data/fleet.
 set -euo pipefail
@@ -42,7 +43,6 @@ for ((i = 0; i < count; i++)); do
   ports+=("$port")
 done
 
-export Pool__MaxSize="${Pool__MaxSize:-$((8000 / count))}"
 if [ -z "${ConnectionStrings__Exam:-}" ]; then
   scripts/ensure-deps.sh postgresql
 fi
@@ -90,10 +90,9 @@ if [ -n "${ConnectionStrings__Exam:-}" ]; then
   sleep infinity &
   pg_pid=$!
 else
-  # The cluster is sized for every node's pool together: max_connections = N x Pool__MaxSize + the reserve.
+  # The cluster is sized for the fleet's budget, max_connections = Pool__MaxSize + the reserve, as a lone host sizes it.
   : >"$fleet_dir/postgres.log"
   (
-    export Pool__MaxSize=$((Pool__MaxSize * count))
     cd "$host_dir"
     exec dotnet ExamConsole.Console.dll postgres
   ) > >(log_to "$fleet_dir/postgres.log" postgres) 2>&1 &
@@ -126,7 +125,7 @@ for port in "${ports[@]}"; do
   node_pids+=($!)
   echo "$!" >"$fleet_dir/node-$port/pid"
 done
-echo "fleet.sh: ${count} node(s) starting on ${ports[*]/#/http://127.0.0.1:} (Pool__MaxSize $Pool__MaxSize each); logs in $fleet_dir/node-PORT/log. Ctrl+C stops them all."
+echo "fleet.sh: ${count} node(s) starting on ${ports[*]/#/http://127.0.0.1:} (fleet budget Pool__MaxSize ${Pool__MaxSize:-8000}, floor(budget / live nodes) each); logs in $fleet_dir/node-PORT/log. Ctrl+C stops them all."
 
 # Until a signal, or until the cluster command ends by itself (then nothing can work: stop all).
 while kill -0 "$pg_pid" 2>/dev/null; do
