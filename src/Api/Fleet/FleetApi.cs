@@ -55,11 +55,15 @@ public static class FleetApi
         return group;
     }
 
-    public static async Task<Ok<FleetResponse>> GetAsync(FleetStore store, FleetMembership membership, CancellationToken cancellationToken)
+    public static async Task<Ok<FleetResponse>> GetAsync(FleetStore store, FleetMembership membership, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await ReadAsync(store, membership.NodeId, cancellationToken));
+
+    /// <summary>The fleet as the route and the console show it: every node and the desired state, read now.</summary>
+    public static async Task<FleetResponse> ReadAsync(FleetStore store, Guid self, CancellationToken cancellationToken)
     {
         var nodes = await store.NodesAsync(cancellationToken);
         var desired = await store.SettingsAsync(cancellationToken);
-        return TypedResults.Ok(From(nodes, desired, membership.NodeId));
+        return From(nodes, desired, self);
     }
 
     public static FleetResponse From(IReadOnlyList<FleetNode> nodes, FleetSettingsVersion desired, Guid self)

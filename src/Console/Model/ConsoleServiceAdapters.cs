@@ -95,12 +95,7 @@ internal sealed class FleetView(FleetStore store, FleetMembership membership, Se
 
     public long AppliedVersion => applier.AppliedVersion;
 
-    public async Task<FleetResponse> ReadAsync(CancellationToken cancellationToken)
-    {
-        var nodes = await store.NodesAsync(cancellationToken);
-        var desired = await store.SettingsAsync(cancellationToken);
-        return FleetApi.From(nodes, desired, membership.NodeId);
-    }
+    public Task<FleetResponse> ReadAsync(CancellationToken cancellationToken) => FleetApi.ReadAsync(store, membership.NodeId, cancellationToken);
 
     public Task<IReadOnlyList<SettingsAcknowledgement>> AcknowledgementsAsync(long version, CancellationToken cancellationToken) =>
         store.AcknowledgementsAsync([version], cancellationToken);

@@ -10,7 +10,7 @@ namespace ExamConsole.Data.Fleet;
 /// announced meanwhile was missed, the callback then hears <see cref="Reconnected"/> so that the
 /// node reads the state afresh.
 /// </summary>
-public sealed partial class FleetListener(TelemetryDataSource database, ILogger<FleetListener> logger)
+public sealed partial class FleetListener(TelemetryDataSource database, TimeProvider time, ILogger<FleetListener> logger)
 {
     /// <summary>The channel name handed to the callback after a (re)connection, when notifications may have been missed.</summary>
     public const string Reconnected = "";
@@ -52,7 +52,7 @@ public sealed partial class FleetListener(TelemetryDataSource database, ILogger<
                 Log.ListenLost(logger, ex.Message);
                 first = false;
             }
-            await Task.Delay(RetryPause, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.Delay(RetryPause, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
