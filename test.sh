@@ -2,11 +2,13 @@
 # Runs every test project. Each integration suite starts throwaway PostgreSQL clusters of its own
 # under .data/test (own ports, deleted afterwards). Then the README's run command is checked with
 # its defaults (tests/RunCommand.Tests): on its own, since it takes ports 5080 and 55432, .data/pg
-# and, on a clean clone, both cores for the 40,000-teacher seed.
+# and, on a clean clone, both cores for the 40,000-teacher seed. Between the two, the API suite (its
+# fault tests included) runs a second time with a real PgBouncer in transaction mode in front of
+# every cluster (EXAMCONSOLE_TEST_PGBOUNCER=1): everything that works direct must work through it.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-scripts/ensure-deps.sh postgresql chromium prometheus
+scripts/ensure-deps.sh postgresql pgbouncer chromium prometheus
 
 mkdir -p TestResults
 log=TestResults/test-run.log
@@ -15,6 +17,9 @@ set +e
 dotnet test ExamConsole.sln -c Release --results-directory TestResults --blame-hang-timeout 10m --blame-hang-dump-type none \
   --filter "Category!=RunCommand" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+EXAMCONSOLE_TEST_PGBOUNCER=1 dotnet test tests/Api.Tests -c Release --no-build --results-directory TestResults --blame-hang-timeout 10m --blame-hang-dump-type none \
+  --filter "Category!=RunCommand&Category!=Bouncer" --logger "trx;LogFileName=api-through-pgbouncer.trx" 2>&1 | tee -a "$log"
+bouncer_status=${PIPESTATUS[0]}
 dotnet test tests/RunCommand.Tests -c Release --no-build --results-directory TestResults --blame-hang-timeout 15m --blame-hang-dump-type none \
   --filter "Category=RunCommand" --logger "console;verbosity=detailed" 2>&1 | tee -a "$log"
 run_status=${PIPESTATUS[0]}
@@ -33,4 +38,4 @@ awk '/(Passed|Failed)!  - Failed:/ {
      block && /^ +Skipped: / { s += $2; next }
      block && !/^ +[A-Za-z ]+: / { block = 0 }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
-exit $(( status != 0 ? status : run_status ))
+exit $(( status != 0 ? status : bouncer_status != 0 ? bouncer_status : run_status ))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the run and test commands need, installing it through apt when
 # run as root, or saying exactly what to install otherwise.
-#   scripts/ensure-deps.sh postgresql [chromium] [prometheus]
+#   scripts/ensure-deps.sh postgresql [pgbouncer] [chromium] [prometheus]
 set -euo pipefail
 
 missing=()
@@ -10,6 +10,11 @@ for need in "$@"; do
     postgresql)
       if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && [ -z "${PG_BIN:-}" ]; then
         missing+=(postgresql)
+      fi
+      ;;
+    pgbouncer)
+      if [ ! -x /usr/sbin/pgbouncer ]; then
+        missing+=(pgbouncer)
       fi
       ;;
     chromium)
@@ -34,7 +39,8 @@ if [ "$(id -u)" -eq 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  # Debian's package may start a default cluster on port 5432; ours use ports of their own.
+  # Debian's packages may start a default cluster on port 5432 and a PgBouncer on 6432 (with systemd);
+  # the project's own use folders and ports of their own (stop Debian's pgbouncer service if it holds 6432).
   echo "Installed ${missing[*]}."
 else
   echo "Missing: ${missing[*]}. Install with:" >&2

@@ -3,6 +3,7 @@
 #   .data/fleet/postgres.log        the cluster command's output (scripts/fleet.sh truncates it)
 #   .data/fleet/postgres.pid        its process, while the fleet runs
 #   .data/fleet/connection          the connection string every node is given (owner-only)
+#   .data/fleet/pgbouncer           "true" when that connection string passes PgBouncer (--pgbouncer)
 #   .data/fleet/node-PORT/log       a node's output, appended across its restarts
 #   .data/fleet/node-PORT/pid       its process, while it runs
 #   .data/fleet/node-PORT/spool     its spool, kept across restarts so that what it queued replays
@@ -43,11 +44,14 @@ live_pid() {
   if is_host "$pid"; then echo "$pid"; fi
 }
 
-# Runs one node in this (sub)shell, replacing it: node_exec PORT CONNECTION_STRING
+# Runs one node in this (sub)shell, replacing it: node_exec PORT CONNECTION_STRING [THROUGH_PGBOUNCER]
 node_exec() {
   local port=$1 dir="$fleet_dir/node-$1"
   mkdir -p "$dir/spool"
   export ConnectionStrings__Exam="$2"
+  if [ "${3:-}" = true ]; then
+    export PgBouncer__Enabled=true
+  fi
   export ASPNETCORE_URLS="http://127.0.0.1:$port"
   # The fleet core's keys: how the node names itself and where the others reach it.
   export Fleet__NodeName="node-$port"

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # A fleet of N nodes on this machine against one PostgreSQL (issue 13):
 #   scripts/fleet.sh 3          nodes on http://127.0.0.1:5081 .. 5083 (FLEET_FIRST_PORT moves them)
+#   scripts/fleet.sh 3 --pgbouncer   the same with Debian's PgBouncer in transaction mode on
+#                               127.0.0.1:6432 in front of the cluster (issue 14): every node connects
+#                               through it; its configuration is written to .data/pgbouncer
 # It builds the host once (Release), starts the local cluster once (the host's `postgres` command:
 # .data/pg on 55432, as ./run.sh would), then the nodes with that connection string, one signing key
 # (.data/signing-key) and a spool folder each. The environment of ./run.sh is honoured
@@ -14,8 +17,18 @@ source "$(dirname "$0")/fleet-lib.sh"
 cd "$root"
 
 count="${1:-}"
-if ! [[ "$count" =~ ^[0-9]+$ ]] || [ "$count" -lt 1 ] || [ "$count" -gt 16 ]; then
-  echo "usage: scripts/fleet.sh N   (1 to 16 nodes, on ports ${FLEET_FIRST_PORT:-5081} and up)" >&2
+bouncer=""
+case "${2:-}" in
+  "") ;;
+  --pgbouncer) bouncer=1 ;;
+  *) count="" ;;
+esac
+if ! [[ "$count" =~ ^[0-9]+$ ]] || [ "$count" -lt 1 ] || [ "$count" -gt 16 ] || [ $# -gt 2 ]; then
+  echo "usage: scripts/fleet.sh N [--pgbouncer]   (1 to 16 nodes, on ports ${FLEET_FIRST_PORT:-5081} and up)" >&2
+  exit 2
+fi
+if [ -n "$bouncer" ] && [ -n "${ConnectionStrings__Exam:-}" ]; then
+  echo "fleet.sh: --pgbouncer starts PgBouncer in front of the local cluster; with ConnectionStrings__Exam set, point it at your PgBouncer and set PgBouncer__Enabled=true instead." >&2
   exit 2
 fi
 first_port="${FLEET_FIRST_PORT:-5081}"
@@ -44,7 +57,11 @@ for ((i = 0; i < count; i++)); do
 done
 
 if [ -z "${ConnectionStrings__Exam:-}" ]; then
-  scripts/ensure-deps.sh postgresql
+  scripts/ensure-deps.sh postgresql ${bouncer:+pgbouncer}
+fi
+if [ -n "$bouncer" ]; then
+  export LocalPgBouncer__Enabled=true
+  export LocalPgBouncer__DataDirectory="${LocalPgBouncer__DataDirectory:-$root/.data/pgbouncer}"
 fi
 dotnet build src/Console -c Release --nologo -v quiet -clp:NoSummary
 
@@ -77,7 +94,7 @@ stop_all() {
     kill -TERM "$pg_pid" 2>/dev/null || true
     wait "$pg_pid" 2>/dev/null || true
   fi
-  rm -f "$fleet_dir/postgres.pid" "$fleet_dir/connection"
+  rm -f "$fleet_dir/postgres.pid" "$fleet_dir/connection" "$fleet_dir/pgbouncer"
   # Let the last prefixed lines reach the terminal.
   wait 2>/dev/null || true
   echo "fleet.sh: stopped."
@@ -90,7 +107,8 @@ if [ -n "${ConnectionStrings__Exam:-}" ]; then
   sleep infinity &
   pg_pid=$!
 else
-  # The cluster is sized for the fleet's budget, max_connections = Pool__MaxSize + the reserve, as a lone host sizes it.
+  # The cluster is sized for the fleet's budget, max_connections = Pool__MaxSize + the reserve, as a lone host
+  # sizes it; behind PgBouncer for PgBouncer's backends (200 for the pool, 20 in session mode) + the reserve.
   : >"$fleet_dir/postgres.log"
   (
     cd "$host_dir"
@@ -117,15 +135,22 @@ else
   fi
 fi
 (umask 077 && printf '%s\n' "$connection" >"$fleet_dir/connection")
+# Behind PgBouncer the cluster command says PgBouncer__Enabled=true: the nodes send no startup options
+# and keep their sessions (LISTEN, locks) on PgBouncer's session-mode database.
+through_bouncer=""
+if [ -z "${ConnectionStrings__Exam:-}" ] && grep -q '^PgBouncer__Enabled=true' "$fleet_dir/postgres.log"; then
+  through_bouncer=true
+  echo true >"$fleet_dir/pgbouncer"
+fi
 
 # Together: the first start migrates and seeds once (the seed takes an advisory lock; the others wait and find it done).
 for port in "${ports[@]}"; do
   mkdir -p "$fleet_dir/node-$port/spool"
-  (node_exec "$port" "$connection") > >(log_to "$fleet_dir/node-$port/log" "node-$port") 2>&1 &
+  (node_exec "$port" "$connection" "$through_bouncer") > >(log_to "$fleet_dir/node-$port/log" "node-$port") 2>&1 &
   node_pids+=($!)
   echo "$!" >"$fleet_dir/node-$port/pid"
 done
-echo "fleet.sh: ${count} node(s) starting on ${ports[*]/#/http://127.0.0.1:} (fleet budget Pool__MaxSize ${Pool__MaxSize:-8000}, floor(budget / live nodes) each); logs in $fleet_dir/node-PORT/log. Ctrl+C stops them all."
+echo "fleet.sh: ${count} node(s) starting on ${ports[*]/#/http://127.0.0.1:}${through_bouncer:+ through PgBouncer (.data/pgbouncer)} (fleet budget Pool__MaxSize ${Pool__MaxSize:-8000}, floor(budget / live nodes) each); logs in $fleet_dir/node-PORT/log. Ctrl+C stops them all."
 
 # Until a signal, or until the cluster command ends by itself (then nothing can work: stop all).
 while kill -0 "$pg_pid" 2>/dev/null; do

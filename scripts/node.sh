@@ -42,4 +42,8 @@ mkdir -p "$fleet_dir/node-$port/spool"
 echo $$ >"$fleet_dir/node-$port/pid"
 echo "node.sh: node-$port on http://127.0.0.1:$port, spool $fleet_dir/node-$port/spool, log $fleet_dir/node-$port/log"
 exec > >(log_to "$fleet_dir/node-$port/log" "node-$port") 2>&1
-node_exec "$port" "$connection"
+through_bouncer=""
+if [ -z "${ConnectionStrings__Exam:-}" ] && [ -s "$fleet_dir/pgbouncer" ]; then
+  through_bouncer=true
+fi
+node_exec "$port" "$connection" "$through_bouncer"

@@ -15,8 +15,9 @@ if (args is [PostgresCommand.Verb, ..])
 
 var builder = WebApplication.CreateBuilder(args);
 
-// With no ConnectionStrings:Exam configured, start (or reuse) the project's own PostgreSQL under .data/.
-await using var localPostgres = await LocalDatabase.StartIfUnconfiguredAsync(builder);
+// With no ConnectionStrings:Exam configured, start (or reuse) the project's own PostgreSQL under .data/
+// (and PgBouncer in front of it with LocalPgBouncer__Enabled=true).
+await using var localServers = await LocalDatabase.StartIfUnconfiguredAsync(builder);
 
 builder.AddExamData();
 builder.AddServerTelemetry();

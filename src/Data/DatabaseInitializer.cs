@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using ExamConsole.Data.Admin;
+using ExamConsole.Data.Bouncer;
 using ExamConsole.Data.Maintenance;
+using ExamConsole.Data.Pool;
 using ExamConsole.Data.Seeding;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -20,6 +22,9 @@ public sealed partial class DatabaseInitializer(
     DemoSeeder seeder,
     IOptions<DatabaseOptions> databaseOptions,
     IOptions<SeedOptions> seedOptions,
+    IOptions<PoolSettings> poolSettings,
+    DatabaseRoute route,
+    BouncerReader bouncer,
     ILogger<DatabaseInitializer> logger)
 {
     /// <summary>pg_advisory_lock key of the migrations ("ExamMigr" in ASCII).</summary>
@@ -45,12 +50,47 @@ public sealed partial class DatabaseInitializer(
             var applied = (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
             LogMigrated(applied.Count, applied.LastOrDefault() ?? "-", migrating.Elapsed.TotalSeconds);
         }
+        if (route.ThroughBouncer)
+        {
+            await EnsureRoleStatementTimeoutAsync(cancellationToken);
+        }
         await adminSeeder.EnsureAccountsAsync(cancellationToken);
         if (seedOptions.Value.OnStart)
         {
             await seeder.EnsureAsync(cancellationToken);
         }
     }
+
+    // PgBouncer refuses the startup option that carries statement_timeout when direct: the role's setting in the database carries it.
+    private async Task EnsureRoleStatementTimeoutAsync(CancellationToken cancellationToken)
+    {
+        var timeout = poolSettings.Value.StatementTimeout;
+        bool changed;
+        await using (var connection = await maintenance.OpenAsync(cancellationToken))
+        {
+            changed = await RoleStatementTimeout.EnsureAsync(connection, timeout, cancellationToken);
+        }
+        if (!changed)
+        {
+            return;
+        }
+        LogRoleTimeoutSet((long)timeout.TotalMilliseconds);
+        try
+        {
+            // Backends PgBouncer opened before the change keep the old value: have it replace them as they come free.
+            await bouncer.ReconnectAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            LogReconnectFailed(ex.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Behind PgBouncer: the role's statement_timeout in this database set to {Milliseconds} ms (Pool:StatementTimeout)")]
+    private partial void LogRoleTimeoutSet(long milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "PgBouncer's RECONNECT after the statement_timeout change failed ({Reason}); backends opened before it keep the old value until PgBouncer's server_lifetime")]
+    private partial void LogReconnectFailed(string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Database schema current: {Count} migration(s) applied, the last {Last} ({Seconds:F1} s)")]
     private partial void LogMigrated(int count, string last, double seconds);

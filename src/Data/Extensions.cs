@@ -1,4 +1,5 @@
 using ExamConsole.Data.Admin;
+using ExamConsole.Data.Bouncer;
 using ExamConsole.Data.Fleet;
 using ExamConsole.Data.Maintenance;
 using ExamConsole.Data.Pool;
@@ -31,6 +32,8 @@ public static class Extensions
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<PgBouncerOptions>, PgBouncerOptionsValidator>();
+        services.AddOptions<PgBouncerOptions>().BindConfiguration(PgBouncerOptions.SectionName).ValidateOnStart();
         services.TryAddTimeProvider();
 
         services.AddSingleton(sp =>
@@ -43,8 +46,14 @@ public static class Extensions
                 throw new InvalidOperationException(
                     $"ConnectionStrings:{ConnectionStringName} is not set. Set ConnectionStrings__{ConnectionStringName}, or start through ./run.sh, which starts a local PostgreSQL.");
             }
-            return new ExamDataSource(connectionString, sp.GetRequiredService<IOptions<PoolSettings>>().Value, sp.GetRequiredService<ILoggerFactory>());
+            var route = DatabaseRoute.For(connectionString, sp.GetRequiredService<IOptions<PgBouncerOptions>>().Value);
+            return new ExamDataSource(route, sp.GetRequiredService<IOptions<PoolSettings>>().Value, sp.GetRequiredService<ILoggerFactory>());
         });
+        services.AddSingleton(sp => sp.GetRequiredService<ExamDataSource>().Route);
+        services.AddSingleton<BouncerReader>();
+        services.AddSingleton<BouncerSampler>();
+        services.AddSingleton<IBouncerFigures>(sp => sp.GetRequiredService<BouncerSampler>());
+        services.AddHostedService(sp => sp.GetRequiredService<BouncerSampler>());
 
         // No connection here: every context gets one from the pool's current generation (see ExamDb).
         services.AddPooledDbContextFactory<ExamDbContext>(options => ConfigureContext(options));

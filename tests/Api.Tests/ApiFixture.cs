@@ -13,6 +13,8 @@ public sealed partial class ApiFixture : IAsyncLifetime
 
     public string ConnectionString => _postgres!.ConnectionString;
 
+    public TestPostgres Postgres => _postgres!;
+
     public async Task InitializeAsync()
     {
         _postgres = await TestPostgres.StartAsync("api");

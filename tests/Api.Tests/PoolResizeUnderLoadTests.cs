@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
+using ExamConsole.Data.Bouncer;
 using ExamConsole.Data.Pool;
 using ExamConsole.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -71,8 +72,18 @@ public sealed class PoolResizeUnderLoadTests(ApiFixture fixture)
         Assert.Equal(before.Generation + 4, engine.Snapshot().Generation);
     }
 
-    private Task WaitForBackendsAsync(int expected) =>
-        Eventually.UntilAsync(
+    // Direct, each pooled connection is a backend. Behind PgBouncer (the suite's second pass) it is a
+    // client of PgBouncer, and PgBouncer decides the backends: its SHOW CLIENTS must show them.
+    private Task WaitForBackendsAsync(int expected) => fixture.Postgres.Bouncer is { } bouncer
+        ? Eventually.UntilAsync(
+            async () =>
+            {
+                await using var console = await BouncerConsole.ConnectAsync(bouncer.ConnectionStringFor("pgbouncer"), CancellationToken.None);
+                return (await console.QueryAsync("SHOW CLIENTS", CancellationToken.None))
+                    .Count(c => c.GetValueOrDefault("database") == "exam" && c.GetValueOrDefault("application_name") == "examconsole");
+            },
+            count => count == expected, $"PgBouncer's SHOW CLIENTS to show {expected} connections of the app's pool", TimeSpan.FromSeconds(20))
+        : Eventually.UntilAsync(
             () => fixture.Data.ScalarAsync<long>("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'examconsole'"),
             count => count == expected, $"pg_stat_activity to show {expected} backends of the app", TimeSpan.FromSeconds(20));
 

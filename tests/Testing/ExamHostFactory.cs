@@ -41,6 +41,11 @@ public class ExamHostFactory(string connectionString) : WebApplicationFactory<Pr
     {
         builder.UseEnvironment(EnvironmentName);
         builder.UseSetting($"ConnectionStrings:{Extensions.ConnectionStringName}", connectionString);
+        if (TestPostgres.IsBouncer(connectionString))
+        {
+            // The second pass of the suite through PgBouncer (EXAMCONSOLE_TEST_PGBOUNCER=1).
+            builder.UseSetting("PgBouncer:Enabled", "true");
+        }
         foreach (var (key, value) in Settings)
         {
             builder.UseSetting(key, value);

@@ -52,6 +52,10 @@ public sealed class HostProcess : IAsyncDisposable
         {
             start.Environment[key] = value;
         }
+        if (TestPostgres.IsBouncer(start.Environment.TryGetValue("ConnectionStrings__Exam", out var connection) ? connection : null))
+        {
+            start.Environment["PgBouncer__Enabled"] = "true";
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the host process.");
         var host = new HostProcess(process, address);
         // Drain its output so that it never blocks on a full pipe, and keep it for the tests that wait for a line.

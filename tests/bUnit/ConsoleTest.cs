@@ -43,9 +43,12 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<IConsoleSignIn>(SignIn);
         Fleet = new FakeFleetView(Time);
         Services.AddSingleton<IFleetView>(Fleet);
+        Services.AddSingleton<ExamConsole.Data.Bouncer.IBouncerFigures>(Bouncer);
         // A change of the fleet's settings is in force and acknowledged on this node when it returns.
         Operations.Changed = Fleet.ApplyHere;
     }
+
+    public FakeBouncer Bouncer { get; } = new();
 
     public Task InitializeAsync() => Task.CompletedTask;
 

@@ -6,6 +6,7 @@ using ExamConsole.Api.History;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Api.Submissions;
 using ExamConsole.Data.Admin;
+using ExamConsole.Data.Fleet;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
@@ -50,6 +51,7 @@ public static class AdminApi
         services.AddSingleton<FleetMembership>();
         services.AddHostedService(sp => sp.GetRequiredService<FleetMembership>());
         services.AddSingleton<IFleetSettings, FleetChanges>();
+        services.AddSingleton<IFleetBudget>(sp => sp.GetRequiredService<IFleetSettings>());
         services.AddSingleton<OperatorActions>();
         services.AddSingleton<EmergencyPlaybook>();
         services.AddAuthorizationBuilder()

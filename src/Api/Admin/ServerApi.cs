@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using ExamConsole.Api.Infrastructure;
+using ExamConsole.Data.Bouncer;
 using ExamConsole.Data.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -61,8 +62,21 @@ public static partial class ServerApi
             longRunning.Select(LongRunningResponse.From).ToList()));
     }
 
-    public static async Task<Ok<ServerResponse>> ServerAsync(ServerView view, IServerSampler sampler, CancellationToken cancellationToken)
+    public static async Task<Ok<ServerResponse>> ServerAsync(ServerView view, IServerSampler sampler, BouncerSampler bouncer, BouncerReader bouncerReader, CancellationToken cancellationToken)
     {
+        // PgBouncer first and on its own: it answers (with its waiting clients) when PostgreSQL does not.
+        BouncerResponse? bouncerFigures = null;
+        if (bouncer.InPath)
+        {
+            try
+            {
+                bouncerFigures = BouncerResponse.From(bouncerReader.Database, await bouncer.SampleAsync(cancellationToken), null);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested && bouncer.LastError is { } error)
+            {
+                bouncerFigures = BouncerResponse.From(bouncerReader.Database, bouncer.Latest, error);
+            }
+        }
         // Read now, through the one sampler, which keeps the figures for the pool snapshot too.
         var stats = await sampler.SampleAsync(cancellationToken);
         var longRunning = await view.LongRunningAsync(null, cancellationToken);
@@ -72,7 +86,8 @@ public static partial class ServerApi
             new BackendsResponse(stats.Active, stats.Idle, stats.IdleInTransaction, stats.Waiting, stats.Total),
             view.LongRunningThreshold.TotalMilliseconds,
             longRunning.Select(LongRunningResponse.From).ToList(),
-            sampler.Latest?.At));
+            sampler.Latest?.At,
+            bouncerFigures));
     }
 
     public static Task<Results<Ok<BackendSignalResponse>, ProblemHttpResult>> CancelAsync(

@@ -1,3 +1,4 @@
+using ExamConsole.Data.Bouncer;
 using ExamConsole.Data.Telemetry;
 using ExamConsole.Data.Telemetry.Readiness;
 
@@ -29,14 +30,54 @@ public sealed record LongRunningResponse(int Pid, double DurationMs, string Stat
     public static LongRunningResponse From(LongRunningQuery q) => new(q.Pid, q.DurationMs, q.State, q.WaitEvent, q.Query, q.ApplicationName);
 }
 
-/// <summary>GET /api/admin/server: the backends of this database by state (without the telemetry pool's), and the long-running queries.</summary>
+/// <summary>GET /api/admin/server: the backends of this database by state (without the telemetry pool's), the long-running queries, and PgBouncer's figures when it is in the path (null when direct).</summary>
 public sealed record ServerResponse(
     DateTimeOffset At,
     int MaxConnections,
     BackendsResponse Backends,
     double LongRunningThresholdMs,
     IReadOnlyList<LongRunningResponse> LongRunning,
-    DateTimeOffset? SampledAt);
+    DateTimeOffset? SampledAt,
+    BouncerResponse? Bouncer);
+
+/// <summary>
+/// PgBouncer's own figures for the node's database: SHOW POOLS (clients active and waiting, backends
+/// active and idle, the longest wait), SHOW STATS (transactions/s, average wait) and its limits. When
+/// its admin console does not answer, <c>reachable</c> is false, <c>error</c> says why and the figures
+/// are those of the last read (<c>at</c>), if any.
+/// </summary>
+public sealed record BouncerResponse(
+    bool Reachable,
+    string? Error,
+    DateTimeOffset? At,
+    string Database,
+    string? PoolMode,
+    int? ClientActive,
+    int? ClientWaiting,
+    int? ServerActive,
+    int? ServerIdle,
+    double? MaxWaitMs,
+    double? TransactionsPerSecond,
+    double? AverageWaitMs,
+    int? MaxClientConnections,
+    int? ServerBackends)
+{
+    public static BouncerResponse From(string database, BouncerFigures? f, string? error) => new(
+        error is null && f is not null,
+        error,
+        f?.At,
+        database,
+        f?.PoolMode,
+        f?.ClientActive,
+        f?.ClientWaiting,
+        f?.ServerActive,
+        f?.ServerIdle,
+        f?.MaxWaitMs,
+        f?.TransactionsPerSecond,
+        f?.AverageWaitMs,
+        f?.Limits.MaxClientConnections,
+        f?.Limits.ServerBackends);
+}
 
 public sealed record BackendsResponse(int Active, int Idle, int IdleInTransaction, int Waiting, int Total);
 

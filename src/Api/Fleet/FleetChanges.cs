@@ -5,14 +5,8 @@ using Npgsql;
 namespace ExamConsole.Api.Fleet;
 
 /// <summary>The fleet's desired state as the operator actions change it and read the budget in force.</summary>
-public interface IFleetSettings
+public interface IFleetSettings : IFleetBudget
 {
-    /// <summary>The live nodes the budget is split over (this one included).</summary>
-    int LiveNodes { get; }
-
-    /// <summary>The fleet's total connection budget in force.</summary>
-    int FleetMaxSize { get; }
-
     /// <summary>The connections each node keeps open.</summary>
     int MinSizePerNode { get; }
 

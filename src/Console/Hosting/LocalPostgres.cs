@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -106,6 +105,9 @@ public sealed class LocalPostgres : IAsyncDisposable
     public string DataDirectory { get; }
 
     public string BinDirectory => _binDirectory;
+
+    /// <summary>The project database's name.</summary>
+    public string Database => _options.Database;
 
     /// <summary>Connection string of the project database, as the superuser (trust auth on loopback only).</summary>
     public string ConnectionString => ConnectionStringFor(_options.Database);
@@ -329,40 +331,6 @@ public sealed class LocalPostgres : IAsyncDisposable
         if (Directory.Exists(DataDirectory))
         {
             Directory.Delete(DataDirectory, recursive: true);
-        }
-    }
-
-    private static class ProcessRunner
-    {
-        public static async Task<(int ExitCode, string Output)> RunAsync(string file, IReadOnlyList<string> args, bool asPostgres, CancellationToken cancellationToken)
-        {
-            var start = new ProcessStartInfo
-            {
-                FileName = asPostgres ? "runuser" : file,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                // pg_ctl's own working directory must be readable by postgres.
-                WorkingDirectory = "/",
-            };
-            if (asPostgres)
-            {
-                foreach (var a in new[] { "-u", "postgres", "--", file })
-                {
-                    start.ArgumentList.Add(a);
-                }
-            }
-            foreach (var a in args)
-            {
-                start.ArgumentList.Add(a);
-            }
-            using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
-            // pg_ctl start leaves the server holding inherited pipes open only if it is given them as stdout;
-            // reading to the end would then wait for the server: read what is there once the tool exits.
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            await process.WaitForExitAsync(cancellationToken);
-            return (process.ExitCode, await stdout + await stderr);
         }
     }
 }

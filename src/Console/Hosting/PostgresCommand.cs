@@ -5,16 +5,14 @@ namespace ExamConsole.Console.Hosting;
 /// <summary>
 /// <c>dotnet ExamConsole.Console.dll postgres</c>: only the local cluster, for a fleet of nodes on
 /// one machine (scripts/fleet.sh). It starts or adopts the cluster exactly as a lone host would
-/// (same folder, port and sizing from the same configuration), prints the connection string the
-/// nodes are given, and stops the cluster on SIGINT or SIGTERM if it started it. No node owns the
+/// (same folder, port and sizing from the same configuration), with PgBouncer in front of it when
+/// LocalPgBouncer__Enabled is true, prints the settings the nodes are given (ConnectionStrings__Exam=...,
+/// PgBouncer__Enabled=true), and stops both on SIGINT or SIGTERM if it started them. No node owns the
 /// cluster, so killing a node leaves PostgreSQL up for the others.
 /// </summary>
 internal static class PostgresCommand
 {
     public const string Verb = "postgres";
-
-    /// <summary>The line that carries the connection string; scripts/fleet.sh reads it.</summary>
-    public const string ConnectionLinePrefix = "ConnectionStrings__Exam=";
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -36,10 +34,10 @@ internal static class PostgresCommand
 
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        LocalPostgres server;
+        LocalServers server;
         try
         {
-            server = await LocalPostgres.StartAsync(LocalDatabase.OptionsFor(builder), logger, stop.Token);
+            server = await LocalDatabase.StartAsync(builder, loggerFactory, stop.Token);
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
@@ -47,7 +45,11 @@ internal static class PostgresCommand
         }
         await using (server)
         {
-            System.Console.WriteLine(ConnectionLinePrefix + server.ConnectionString);
+            // fleet.sh exports every line of this form (KEY=value) to the nodes.
+            foreach (var (key, value) in server.NodeSettings())
+            {
+                System.Console.WriteLine($"{key.Replace(":", "__", StringComparison.Ordinal)}={value}");
+            }
             System.Console.Out.Flush();
             try
             {
@@ -57,7 +59,7 @@ internal static class PostgresCommand
             {
                 // SIGINT or SIGTERM: stop the cluster below, if it was started here.
             }
-            logger.LogInformation("Stopping: the cluster in {DataDirectory} is stopped if it was started here, left running if it was adopted", server.DataDirectory);
+            logger.LogInformation("Stopping: the cluster in {DataDirectory} (and PgBouncer) is stopped if it was started here, left running if it was adopted", server.Postgres.DataDirectory);
         }
         return 0;
     }

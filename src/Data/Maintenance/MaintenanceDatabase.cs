@@ -24,14 +24,14 @@ public sealed class MaintenanceDatabase(ExamDataSource pool, IOptions<DatabaseOp
     {
         get
         {
-            var csb = new NpgsqlConnectionStringBuilder(pool.BaseConnectionString)
+            // Migrations and the seed hold session advisory locks: behind PgBouncer, its session-mode database.
+            var csb = new NpgsqlConnectionStringBuilder(pool.Route.SessionConnectionString)
             {
                 Pooling = false,
                 ApplicationName = ApplicationName,
                 CommandTimeout = (int)(Timeout + ClientGrace).TotalSeconds,
             };
-            var statementTimeout = $"-c statement_timeout={(long)Timeout.TotalMilliseconds}";
-            csb.Options = string.IsNullOrWhiteSpace(csb.Options) ? statementTimeout : $"{csb.Options} {statementTimeout}";
+            pool.Route.AddStatementTimeout(csb, Timeout);
             return csb.ConnectionString;
         }
     }
@@ -42,6 +42,13 @@ public sealed class MaintenanceDatabase(ExamDataSource pool, IOptions<DatabaseOp
         try
         {
             await connection.OpenAsync(cancellationToken);
+            if (pool.Route.ThroughBouncer)
+            {
+                // No startup option passes PgBouncer; in session mode a SET holds until PgBouncer's DISCARD ALL at release.
+                await using var set = new NpgsqlCommand(
+                    string.Create(System.Globalization.CultureInfo.InvariantCulture, $"SET statement_timeout = {(long)Timeout.TotalMilliseconds}"), connection);
+                await set.ExecuteNonQueryAsync(cancellationToken);
+            }
             return connection;
         }
         catch

@@ -1,3 +1,4 @@
+using ExamConsole.Data.Bouncer;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -13,16 +14,21 @@ public sealed class ExamDataSource : IAsyncDisposable
 {
     public const string PoolName = "exam";
 
-    private readonly string _baseConnectionString;
+    private readonly DatabaseRoute _route;
     private readonly ILoggerFactory _loggerFactory;
     private readonly Lock _swapGate = new();
     private PoolGeneration _current;
 
     public ExamDataSource(string baseConnectionString, PoolSettings settings, ILoggerFactory loggerFactory)
+        : this(DatabaseRoute.Direct(baseConnectionString), settings, loggerFactory)
     {
-        _baseConnectionString = baseConnectionString;
+    }
+
+    public ExamDataSource(DatabaseRoute route, PoolSettings settings, ILoggerFactory loggerFactory)
+    {
+        _route = route;
         _loggerFactory = loggerFactory;
-        _current = new PoolGeneration(1, settings.Clone(), Build(baseConnectionString, settings, loggerFactory));
+        _current = new PoolGeneration(1, settings.Clone(), Build(route, settings, loggerFactory));
     }
 
     public PoolGeneration Current => Volatile.Read(ref _current);
@@ -33,7 +39,10 @@ public sealed class ExamDataSource : IAsyncDisposable
     public PoolSettings Settings => Current.Settings.Clone();
 
     /// <summary>The connection string as configured (with its password, which the data source's own copy drops).</summary>
-    public string BaseConnectionString => _baseConnectionString;
+    public string BaseConnectionString => _route.MainConnectionString;
+
+    /// <summary>Direct or through PgBouncer, and the node's other connection strings.</summary>
+    public DatabaseRoute Route => _route;
 
     /// <summary>Puts <paramref name="settings"/> in force as the next generation and retires the current one.</summary>
     public PoolGeneration Swap(PoolSettings settings)
@@ -42,16 +51,19 @@ public sealed class ExamDataSource : IAsyncDisposable
         lock (_swapGate)
         {
             previous = _current;
-            next = new PoolGeneration(previous.Number + 1, settings.Clone(), Build(_baseConnectionString, settings, _loggerFactory));
+            next = new PoolGeneration(previous.Number + 1, settings.Clone(), Build(_route, settings, _loggerFactory));
             Volatile.Write(ref _current, next);
         }
         previous.Retire();
         return next;
     }
 
-    public static NpgsqlConnectionStringBuilder BuildConnectionString(string baseConnectionString, PoolSettings s)
+    public static NpgsqlConnectionStringBuilder BuildConnectionString(string baseConnectionString, PoolSettings s) =>
+        BuildConnectionString(DatabaseRoute.Direct(baseConnectionString), s);
+
+    public static NpgsqlConnectionStringBuilder BuildConnectionString(DatabaseRoute route, PoolSettings s)
     {
-        var csb = new NpgsqlConnectionStringBuilder(baseConnectionString)
+        var csb = new NpgsqlConnectionStringBuilder(route.MainConnectionString)
         {
             Pooling = true,
             MaxPoolSize = s.MaxSize,
@@ -69,14 +81,14 @@ public sealed class ExamDataSource : IAsyncDisposable
         {
             csb.ApplicationName = "examconsole";
         }
-        var statementTimeout = $"-c statement_timeout={(long)s.StatementTimeout.TotalMilliseconds}";
-        csb.Options = string.IsNullOrWhiteSpace(csb.Options) ? statementTimeout : $"{csb.Options} {statementTimeout}";
+        route.AddStatementTimeout(csb, s.StatementTimeout);
+        route.ApplyPoolerRules(csb);
         return csb;
     }
 
-    private static NpgsqlDataSource Build(string baseConnectionString, PoolSettings s, ILoggerFactory loggerFactory)
+    private static NpgsqlDataSource Build(DatabaseRoute route, PoolSettings s, ILoggerFactory loggerFactory)
     {
-        var builder = new NpgsqlDataSourceBuilder(BuildConnectionString(baseConnectionString, s).ConnectionString)
+        var builder = new NpgsqlDataSourceBuilder(BuildConnectionString(route, s).ConnectionString)
         {
             // Without a name, Npgsql's metrics would be tagged with the connection string. Every generation
             // shares it, so the metrics add up to the node's pool.

@@ -1,4 +1,4 @@
-using System.Globalization;
+using ExamConsole.Data.Bouncer;
 using ExamConsole.Data.Pool;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,14 +22,19 @@ public sealed class TelemetryDataSource : IAsyncDisposable
     private readonly string _listenConnectionString;
 
     public TelemetryDataSource(ExamDataSource main, IOptions<ServerTelemetryOptions> options, ILoggerFactory loggerFactory)
-        : this(main.BaseConnectionString, options.Value, loggerFactory)
+        : this(main.Route, options.Value, loggerFactory)
     {
     }
 
     public TelemetryDataSource(string baseConnectionString, ServerTelemetryOptions options, ILoggerFactory loggerFactory)
+        : this(DatabaseRoute.Direct(baseConnectionString), options, loggerFactory)
+    {
+    }
+
+    public TelemetryDataSource(DatabaseRoute route, ServerTelemetryOptions options, ILoggerFactory loggerFactory)
     {
         var seconds = (int)options.QueryTimeout.TotalSeconds;
-        var csb = new NpgsqlConnectionStringBuilder(baseConnectionString)
+        var csb = new NpgsqlConnectionStringBuilder(route.MainConnectionString)
         {
             Pooling = true,
             MaxPoolSize = MaxConnections,
@@ -39,12 +44,24 @@ public sealed class TelemetryDataSource : IAsyncDisposable
             CommandTimeout = seconds,
             CancellationTimeout = 1000,
         };
-        var statementTimeout = string.Create(CultureInfo.InvariantCulture, $"-c statement_timeout={(long)options.QueryTimeout.TotalMilliseconds}");
-        csb.Options = string.IsNullOrWhiteSpace(csb.Options) ? statementTimeout : $"{csb.Options} {statementTimeout}";
+        // Behind PgBouncer the role's statement_timeout holds (the request path's); the client's CommandTimeout still bounds every query.
+        route.AddStatementTimeout(csb, options.QueryTimeout);
+        route.ApplyPoolerRules(csb);
         Database = csb.Database;
         // LISTEN holds its connection for the node's life: outside the pool, with TCP keepalives so that
-        // a server gone away is noticed within seconds rather than at the next failed write.
-        _listenConnectionString = new NpgsqlConnectionStringBuilder(csb.ConnectionString) { Pooling = false, KeepAlive = 5 }.ConnectionString;
+        // a server gone away is noticed within seconds rather than at the next failed write. Behind
+        // PgBouncer it goes to the session-mode database: in transaction mode the backend that LISTENed
+        // is lent to others after the statement.
+        var listen = new NpgsqlConnectionStringBuilder(route.SessionConnectionString)
+        {
+            Pooling = false,
+            KeepAlive = 5,
+            ApplicationName = ApplicationName,
+            Timeout = seconds,
+            CommandTimeout = seconds,
+        };
+        route.AddStatementTimeout(listen, options.QueryTimeout);
+        _listenConnectionString = listen.ConnectionString;
 
         var builder = new NpgsqlDataSourceBuilder(csb.ConnectionString) { Name = Name };
         builder.UseLoggerFactory(loggerFactory);

@@ -49,8 +49,7 @@ public sealed class AdminSeederTests(ApiFixture fixture)
     public async Task Start_WithNoInitialPasswordAndNoOperator_WarnsHowToCreateOne()
     {
         var database = "noadmin_" + Guid.NewGuid().ToString("N")[..8];
-        await fixture.Data.ExecuteAsync($"CREATE DATABASE {database}");
-        var connectionString = new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { Database = database }.ConnectionString;
+        var connectionString = await fixture.Postgres.CreateDatabaseAsync(database);
         var logs = new CapturingLoggerProvider();
         // Disposing the factory disposes the host derived from it too.
         await using var factory = new ExamHostFactory(connectionString);

@@ -31,8 +31,11 @@ public static class ReadinessChecks
             : new ReadinessCheck(ReadinessCheckNames.OpenFiles, limit >= need, limit == long.MaxValue ? "unlimited" : Invariant($"{limit} (soft limit)"), expected, limit >= need ? null : advice);
     }
 
-    public static ReadinessCheck Memory(long? memTotal, BackendCost? perBackend, long sharedBuffers, PoolSettings pool, ReadinessOptions options)
+    /// <summary>Memory for the document's minimum and for the backends: the pool's, or PgBouncer's (<paramref name="bouncerBackends"/>) when it is in the path.</summary>
+    public static ReadinessCheck Memory(long? memTotal, BackendCost? perBackend, long sharedBuffers, PoolSettings pool, ReadinessOptions options, int? bouncerBackends = null)
     {
+        var backends = bouncerBackends ?? pool.MaxSize;
+        var whose = bouncerBackends is null ? "the pool's" : "PgBouncer's";
         var documentMinimum = PgSize.Parse(options.MinMemory);
         var machine = memTotal is { } total ? $"MemTotal {PgSize.Format(total)}" : "MemTotal unknown (/proc/meminfo could not be read)";
         if (perBackend is null)
@@ -41,23 +44,25 @@ public static class ReadinessChecks
                 ReadinessCheckNames.Memory,
                 false,
                 $"{machine}; the per-backend cost could not be measured",
-                $">= {options.MinMemory} and >= Pool:MaxSize x measured per-backend cost + shared_buffers",
+                $">= {options.MinMemory} and >= {whose} backends x measured per-backend cost + shared_buffers",
                 "Let the check measure an idle backend: connect with a role that may read pg_backend_memory_contexts " +
                 "(a superuser; from PostgreSQL 16 on, also pg_read_all_stats), or run it on the server's machine as a user that may read /proc/<pid>/smaps_rollup.");
         }
-        var poolNeed = pool.MaxSize * perBackend.Bytes + sharedBuffers;
+        var poolNeed = backends * perBackend.Bytes + sharedBuffers;
         var need = Math.Max(documentMinimum, poolNeed);
         var ok = memTotal >= need;
         var advice = ok ? null
             : $"Give the machine at least {PgSize.Format(need)} of memory" +
               (memTotal is { } m && m > sharedBuffers
-                  ? Invariant($", or lower Pool:MaxSize to {(m - sharedBuffers) / perBackend.Bytes} at most (the pool's share), keeping in mind the document asks for {options.MinMemory}.")
+                  ? (bouncerBackends is null
+                      ? Invariant($", or lower Pool:MaxSize to {(m - sharedBuffers) / perBackend.Bytes} at most (the pool's share), keeping in mind the document asks for {options.MinMemory}.")
+                      : Invariant($", or lower PgBouncer's default_pool_size so that its backends stay within {(m - sharedBuffers) / perBackend.Bytes}, keeping in mind the document asks for {options.MinMemory}."))
                   : ".");
         return new ReadinessCheck(
             ReadinessCheckNames.Memory,
             ok,
             $"{machine}; per backend {PgSize.Format(perBackend.Bytes)}, {perBackend.How}",
-            Invariant($">= {PgSize.Format(need)}: the document's {options.MinMemory}, and the pool's {pool.MaxSize} x {PgSize.Format(perBackend.Bytes)} per backend + shared_buffers {PgSize.Format(sharedBuffers)} = {PgSize.Format(poolNeed)}"),
+            Invariant($">= {PgSize.Format(need)}: the document's {options.MinMemory}, and {whose} {backends} x {PgSize.Format(perBackend.Bytes)} per backend + shared_buffers {PgSize.Format(sharedBuffers)} = {PgSize.Format(poolNeed)}"),
             advice);
     }
 
@@ -84,7 +89,7 @@ public static class ReadinessChecks
         return new ReadinessCheck(name, ok, actual.Display, expectedText, ok ? null : advice);
     }
 
-    public static ReadinessCheck StatementTimeout(long actualMs, PoolSettings pool)
+    public static ReadinessCheck StatementTimeout(long actualMs, PoolSettings pool, bool throughBouncer = false)
     {
         var expectedMs = (long)pool.StatementTimeout.TotalMilliseconds;
         var ok = actualMs == expectedMs;
@@ -94,8 +99,10 @@ public static class ReadinessChecks
             actualMs == 0 ? "0 ms (none) on a connection of the main pool" : Invariant($"{actualMs} ms on a connection of the main pool"),
             Invariant($"{expectedMs} ms (Pool:StatementTimeout)"),
             ok ? null
-                : Invariant($"The pool sends statement_timeout as a startup option (-c statement_timeout={expectedMs}); something in between drops it (a pooler such as PgBouncer refuses it). ") +
-                  Invariant($"Set it for the application's role instead: ALTER ROLE <user> SET statement_timeout = {expectedMs};"));
+                : throughBouncer
+                    ? Invariant($"Behind PgBouncer the node sets it on its role at start (ALTER ROLE CURRENT_USER IN DATABASE <db> SET statement_timeout = {expectedMs}); a backend PgBouncer opened before keeps the old value: RECONNECT <db> on PgBouncer's console, or wait for server_lifetime.")
+                    : Invariant($"The pool sends statement_timeout as a startup option (-c statement_timeout={expectedMs}); something in between drops it (a pooler such as PgBouncer refuses it). ") +
+                      Invariant($"Set it for the application's role instead: ALTER ROLE <user> SET statement_timeout = {expectedMs};"));
     }
 
     /// <summary>A check whose facts could not be read: never ok, with what to look at.</summary>

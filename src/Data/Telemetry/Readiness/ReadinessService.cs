@@ -1,4 +1,6 @@
 using System.Globalization;
+using ExamConsole.Data.Bouncer;
+using ExamConsole.Data.Fleet;
 using ExamConsole.Data.Pool;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -9,7 +11,9 @@ namespace ExamConsole.Data.Telemetry.Readiness;
 /// <summary>
 /// Evaluates the deployment document's pre-deployment checklist live: max_connections from a fresh
 /// sample of the one server sampler, the other server settings through the telemetry pool, the statement_timeout on a connection of the main pool, this
-/// process's limits and this machine from /proc, and the metrics endpoint over HTTP.
+/// process's limits and this machine from /proc, and the metrics endpoint over HTTP. With PgBouncer in
+/// the path, PostgreSQL's connections are PgBouncer's backends: max_connections and memory are checked
+/// against those, and PgBouncer's own limits against the fleet's (<see cref="BouncerReadinessChecks"/>).
 /// </summary>
 public sealed class ReadinessService(
     TelemetryDataSource telemetry,
@@ -17,7 +21,9 @@ public sealed class ReadinessService(
     IServerSampler sampler,
     IMetricsEndpointProbe metrics,
     IOptions<ReadinessOptions> options,
-    ILogger<ReadinessService> logger)
+    ILogger<ReadinessService> logger,
+    BouncerReader? bouncer = null,
+    IFleetBudget? fleet = null)
 {
     private static readonly string[] MemorySettings =
         [ReadinessCheckNames.SharedBuffers, ReadinessCheckNames.EffectiveCacheSize, ReadinessCheckNames.WorkMem, ReadinessCheckNames.MaintenanceWorkMem];
@@ -36,6 +42,7 @@ public sealed class ReadinessService(
 
         var metricsCheck = metrics.CheckAsync(cancellationToken);
         var mainPoolRead = ReadMainPoolAsync(timeout.Token);
+        var bouncerRead = bouncer is { InPath: true } ? bouncer.ReadAsync(timeout.Token) : Task.FromResult<BouncerFigures?>(null);
         ServerFacts? server = null;
         var unreadable = "";
         try
@@ -59,13 +66,28 @@ public sealed class ReadinessService(
             noMainPool = "no connection of the main pool: " + Describe(e);
         }
 
+        BouncerLimits? limits = null;
+        var noBouncer = "";
+        try
+        {
+            limits = (await bouncerRead)?.Limits;
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        {
+            TelemetryLog.CheckFailed(logger, "PgBouncer", e.GetType().Name, e.Message);
+            noBouncer = "PgBouncer's admin console did not answer: " + e.GetType().Name;
+        }
+        var throughBouncer = bouncer is { InPath: true };
+        const string askBouncer = "Check that PgBouncer runs and that the node's user is in its admin_users or stats_users (SHOW POOLS, SHOW CONFIG, SHOW DATABASES).";
         const string askServer = "Check that the database answers (GET /health/ready) and that the telemetry pool's role may read pg_settings.";
         const string askPool = "The main pool gave no connection in time: see GET /api/admin/pool for exhaustion and GET /api/admin/server for long-running queries.";
         var checks = new List<ReadinessCheck>
         {
             server is null
                 ? ReadinessChecks.Unreadable(ReadinessCheckNames.MaxConnections, $">= {settings.MaxSize + settings.ServerReserve}", unreadable, askServer)
-                : ReadinessChecks.MaxConnections(server.MaxConnections, settings),
+                : !throughBouncer ? ReadinessChecks.MaxConnections(server.MaxConnections, settings)
+                : limits is null ? ReadinessChecks.Unreadable(ReadinessCheckNames.MaxConnections, "PgBouncer's backends + Pool:ServerReserve", noBouncer, askBouncer)
+                : BouncerReadinessChecks.MaxConnections(server.MaxConnections, limits, settings),
             ReadinessChecks.OpenFiles(MachineFacts.OpenFilesSoftLimit(MachineFacts.TryRead("/proc/self/limits")), settings, o),
             server is null || mainPool is null
                 ? ReadinessChecks.Unreadable(ReadinessCheckNames.Memory, $">= {o.MinMemory}", server is null ? unreadable : noMainPool, server is null ? askServer : askPool)
@@ -74,7 +96,8 @@ public sealed class ReadinessService(
                     mainPool.PerBackend,
                     server.Settings.GetValueOrDefault(ReadinessCheckNames.SharedBuffers)?.Bytes ?? 0,
                     settings,
-                    o),
+                    o,
+                    limits?.ServerBackends),
             ReadinessChecks.CpuCores(Environment.ProcessorCount, o),
         };
         foreach (var (name, expected, exactly) in new[]
@@ -95,8 +118,22 @@ public sealed class ReadinessService(
                 string.Create(CultureInfo.InvariantCulture, $"{(long)settings.StatementTimeout.TotalMilliseconds} ms (Pool:StatementTimeout)"),
                 noMainPool,
                 askPool)
-            : ReadinessChecks.StatementTimeout(mainPool.StatementTimeoutMs, settings));
+            : ReadinessChecks.StatementTimeout(mainPool.StatementTimeoutMs, settings, throughBouncer));
         checks.Add(await metricsCheck);
+        if (throughBouncer)
+        {
+            if (limits is null)
+            {
+                checks.AddRange(BouncerReadinessChecks.All.Select(name => ReadinessChecks.Unreadable(name, "read from PgBouncer's admin console", noBouncer, askBouncer)));
+            }
+            else
+            {
+                var figures = await bouncerRead;
+                checks.Add(BouncerReadinessChecks.MaxClients(limits, fleet?.FleetMaxSize ?? settings.MaxSize, fleet?.LiveNodes ?? 1, TelemetryDataSource.MaxConnections + 1));
+                checks.Add(BouncerReadinessChecks.Mode(limits, figures!.PoolMode));
+                checks.Add(BouncerReadinessChecks.Lifetime(limits, settings));
+            }
+        }
         return checks;
     }
 

@@ -1,0 +1,277 @@
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace ExamConsole.Console.Hosting;
+
+/// <summary>PgBouncer in front of the local cluster (<c>LocalPgBouncer__Enabled=true ./run.sh</c>, <c>scripts/fleet.sh N --pgbouncer</c>).</summary>
+public sealed class LocalPgBouncerOptions
+{
+    public const string SectionName = "LocalPgBouncer";
+
+    public bool Enabled { get; set; }
+
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
+    public int Port { get; set; } = 6432;
+
+    /// <summary>Where its configuration, auth file, log and pid file are written.</summary>
+    public string DataDirectory { get; set; } = ".data/pgbouncer";
+
+    /// <summary>Server backends of the transaction-mode pool (default_pool_size).</summary>
+    public int PoolSize { get; set; } = 180;
+
+    /// <summary>Backends added when a client has waited reserve_pool_timeout (reserve_pool_size); the pool's 180 + 20 = at most 200 backends.</summary>
+    public int ReservePoolSize { get; set; } = 20;
+
+    /// <summary>Backends of the session-mode database: one LISTEN per node, migrations and the seed.</summary>
+    public int SessionPoolSize { get; set; } = 20;
+
+    /// <summary>Client connections PgBouncer accepts (max_client_conn); 0: the fleet's pool budget plus its reserve.</summary>
+    public int MaxClientConnections { get; set; }
+
+    /// <summary>The PostgreSQL backends this PgBouncer may open at most: both pools and the reserve.</summary>
+    public int ServerBackends => PoolSize + ReservePoolSize + SessionPoolSize;
+}
+
+/// <summary>
+/// Debian's PgBouncer, started in transaction mode in front of a local cluster with a configuration
+/// written at every start: the project's database in transaction mode, the same database as
+/// <c>{db}_session</c> in session mode (LISTEN, advisory locks), every other database in transaction
+/// mode, and the admin console for <c>postgres</c>. Trust authentication on loopback, as the cluster
+/// behind it. Like PostgreSQL it refuses to run as root, so as root it runs as <c>postgres</c>.
+/// </summary>
+public sealed class LocalPgBouncer : IAsyncDisposable
+{
+    private readonly LocalPgBouncerOptions _options;
+    private readonly int _serverPort;
+    private readonly string _database;
+    private readonly int _maxClients;
+    private readonly ILogger _logger;
+    private readonly bool _asRoot = Environment.UserName == "root";
+    private readonly List<string> _extraDatabases = [];
+    private bool _startedHere;
+
+    private LocalPgBouncer(LocalPgBouncerOptions options, int port, int serverPort, string database, int maxClients, ILogger logger)
+    {
+        _options = options;
+        Port = port;
+        _serverPort = serverPort;
+        _database = database;
+        _maxClients = maxClients;
+        _logger = logger;
+        DataDirectory = Path.GetFullPath(options.DataDirectory);
+    }
+
+    public int Port { get; }
+
+    public string DataDirectory { get; }
+
+    public string ConfigFile => Path.Combine(DataDirectory, "pgbouncer.ini");
+
+    private string PidFile => Path.Combine(DataDirectory, "pgbouncer.pid");
+
+    public string LogFile => Path.Combine(DataDirectory, "pgbouncer.log");
+
+    /// <summary>The project database through PgBouncer, in transaction mode.</summary>
+    public string ConnectionString => ConnectionStringFor(_database);
+
+    public string ConnectionStringFor(string database) =>
+        new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database }.ConnectionString;
+
+    /// <summary>Starts PgBouncer in front of 127.0.0.1:<paramref name="serverPort"/> (or reloads one already running on that folder).</summary>
+    public static async Task<LocalPgBouncer> StartAsync(
+        LocalPgBouncerOptions options, int serverPort, string database, int fleetBudget, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        var binary = new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer" }.FirstOrDefault(File.Exists) ?? throw new InvalidOperationException(
+            "PgBouncer was not found (/usr/sbin/pgbouncer). Install Debian's package with `sudo apt-get install -y pgbouncer` (scripts/ensure-deps.sh pgbouncer).");
+        var port = options.Port == 0 ? LocalPostgres.FreePort() : options.Port;
+        var maxClients = options.MaxClientConnections > 0 ? options.MaxClientConnections : fleetBudget;
+        var bouncer = new LocalPgBouncer(options, port, serverPort, database, maxClients, logger ?? NullLogger.Instance);
+        await bouncer.WriteConfigAsync(cancellationToken);
+        if (bouncer.RunningPid() is { } pid)
+        {
+            bouncer._logger.LogInformation("Reloading the PgBouncer already running from {DataDirectory} (pid {Pid})", bouncer.DataDirectory, pid);
+            await bouncer.SignalAsync(pid, "HUP", cancellationToken);
+        }
+        else
+        {
+            await bouncer.StartProcessAsync(binary, cancellationToken);
+            bouncer._startedHere = true;
+        }
+        return bouncer;
+    }
+
+    /// <summary>Adds a database of the cluster in both modes (<c>name</c>, <c>name_session</c>) and reloads: for tests that make databases of their own.</summary>
+    public async Task AddDatabaseAsync(string name, CancellationToken cancellationToken = default)
+    {
+        _extraDatabases.Add(name);
+        await WriteConfigAsync(cancellationToken);
+        if (RunningPid() is { } pid)
+        {
+            await SignalAsync(pid, "HUP", cancellationToken);
+        }
+    }
+
+    private async Task WriteConfigAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(DataDirectory);
+        var server = string.Create(CultureInfo.InvariantCulture, $"host=127.0.0.1 port={_serverPort}");
+        var ini = new StringBuilder("; Written by ExamConsole's LocalPgBouncer at every start.\n[databases]\n");
+        foreach (var db in new[] { _database }.Concat(_extraDatabases).Distinct(StringComparer.Ordinal))
+        {
+            ini.Append(CultureInfo.InvariantCulture, $"{db} = {server} dbname={db}\n");
+            ini.Append(CultureInfo.InvariantCulture, $"{db}_session = {server} dbname={db} pool_mode=session pool_size={_options.SessionPoolSize}\n");
+        }
+        ini.Append(CultureInfo.InvariantCulture, $"* = {server}\n");
+        ini.Append(CultureInfo.InvariantCulture, $"""
+
+            [pgbouncer]
+            listen_addr = 127.0.0.1
+            listen_port = {Port}
+            unix_socket_dir =
+            auth_type = trust
+            auth_file = {Path.Combine(DataDirectory, "userlist.txt")}
+            admin_users = postgres
+            stats_users = postgres
+            pool_mode = transaction
+            max_client_conn = {_maxClients}
+            default_pool_size = {_options.PoolSize}
+            reserve_pool_size = {_options.ReservePoolSize}
+            reserve_pool_timeout = 1
+            ; A waiting client gives up here at the latest; the node's own timeouts come first.
+            query_wait_timeout = 30
+            server_connect_timeout = 5
+            ; After PostgreSQL comes back PgBouncer retries its login within a second, not the default 15.
+            server_login_retry = 1
+            ; Backends are replaced after an hour of use (the node's Pool:MaxUses counts its connections to PgBouncer).
+            server_lifetime = 3600
+            server_idle_timeout = 600
+            log_connections = 0
+            log_disconnections = 0
+            logfile = {LogFile}
+            pidfile = {PidFile}
+
+            """);
+        await File.WriteAllTextAsync(ConfigFile, ini.ToString(), cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(DataDirectory, "userlist.txt"), "\"postgres\" \"\"\n", cancellationToken);
+        if (_asRoot)
+        {
+            await ProcessRunner.RunAsync("chown", ["-R", "postgres:postgres", DataDirectory], asPostgres: false, cancellationToken);
+        }
+    }
+
+    private async Task StartProcessAsync(string binary, CancellationToken cancellationToken)
+    {
+        File.Delete(PidFile);
+        _logger.LogInformation("Starting PgBouncer on 127.0.0.1:{Port} in front of 127.0.0.1:{ServerPort} ({ConfigFile})", Port, _serverPort, ConfigFile);
+        // max_client_conn needs as many file descriptors: the soft limit raised to the hard one.
+        var result = await ProcessRunner.RunAsync("/bin/sh", ["-c", $"ulimit -n \"$(ulimit -Hn)\"; exec {binary} -d -q {ConfigFile}"], _asRoot, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"PgBouncer did not start (exit code {result.ExitCode}): {result.Output.Trim()}\n{Tail()}");
+        }
+        for (var i = 0; i < 100; i++)
+        {
+            if (await AcceptsAsync(cancellationToken))
+            {
+                return;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        throw new InvalidOperationException($"PgBouncer did not listen on 127.0.0.1:{Port} within 10 s.\n{Tail()}");
+    }
+
+    /// <summary>Starts it again after <see cref="KillAsync"/> or <see cref="StopAsync"/>: for fault tests.</summary>
+    public Task RestartAsync(CancellationToken cancellationToken = default) =>
+        StartProcessAsync(new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer" }.First(File.Exists), cancellationToken);
+
+    /// <summary>SIGKILL: PgBouncer dies with every client and server connection; for fault tests.</summary>
+    public async Task KillAsync(CancellationToken cancellationToken = default)
+    {
+        if (RunningPid() is { } pid)
+        {
+            await SignalAsync(pid, "KILL", cancellationToken);
+            await WaitGoneAsync(pid, cancellationToken);
+        }
+    }
+
+    /// <summary>SIGTERM (PgBouncer's immediate shutdown), then SIGKILL after 10 s.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (RunningPid() is not { } pid)
+        {
+            return;
+        }
+        await SignalAsync(pid, "TERM", cancellationToken);
+        if (!await WaitGoneAsync(pid, cancellationToken))
+        {
+            await SignalAsync(pid, "KILL", cancellationToken);
+            await WaitGoneAsync(pid, cancellationToken);
+        }
+        File.Delete(PidFile);
+    }
+
+    private int? RunningPid()
+    {
+        if (!File.Exists(PidFile) || !int.TryParse(File.ReadAllText(PidFile).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+        {
+            return null;
+        }
+        var cmdline = $"/proc/{pid}/cmdline";
+        return File.Exists(cmdline) && File.ReadAllText(cmdline).Contains("pgbouncer", StringComparison.Ordinal) ? pid : null;
+    }
+
+    private async Task SignalAsync(int pid, string signal, CancellationToken cancellationToken) =>
+        await ProcessRunner.RunAsync("kill", [$"-{signal}", pid.ToString(CultureInfo.InvariantCulture)], asPostgres: false, cancellationToken);
+
+    private static async Task<bool> WaitGoneAsync(int pid, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (!Directory.Exists($"/proc/{pid}"))
+            {
+                return true;
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+        return false;
+    }
+
+    private async Task<bool> AcceptsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", Port, cancellationToken);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    private string Tail() => File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(10)) : "(no PgBouncer log)";
+
+    /// <summary>Stops PgBouncer if this instance started it (one adopted from an earlier run is left running, as the cluster is).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_startedHere)
+        {
+            await StopAsync();
+        }
+    }
+
+    /// <summary>Stops it and deletes its folder: for test runs.</summary>
+    public async Task DestroyAsync()
+    {
+        await StopAsync();
+        if (Directory.Exists(DataDirectory))
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+    }
+}
