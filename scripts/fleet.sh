@@ -150,7 +150,7 @@ for port in "${ports[@]}"; do
   node_pids+=($!)
   echo "$!" >"$fleet_dir/node-$port/pid"
 done
-echo "fleet.sh: ${count} node(s) starting on ${ports[*]/#/http://127.0.0.1:}${through_bouncer:+ through PgBouncer (.data/pgbouncer)} (fleet budget Pool__MaxSize ${Pool__MaxSize:-8000}, floor(budget / live nodes) each); logs in $fleet_dir/node-PORT/log. Ctrl+C stops them all."
+echo "fleet.sh: ${count} node(s) starting on ${ports[*]/#/http://127.0.0.1:}${through_bouncer:+ through PgBouncer ($LocalPgBouncer__DataDirectory)} (fleet budget Pool__MaxSize ${Pool__MaxSize:-8000}, floor(budget / live nodes) each); logs in $fleet_dir/node-PORT/log. Ctrl+C stops them all."
 
 # Until a signal, or until the cluster command ends by itself (then nothing can work: stop all).
 while kill -0 "$pg_pid" 2>/dev/null; do

@@ -10,10 +10,11 @@ using Xunit.Abstractions;
 namespace ExamConsole.RunCommand.Tests;
 
 /// <summary>
-/// The README's fleet command, <c>scripts/fleet.sh 2</c>, on a cluster folder, ports and fleet folder of
-/// its own (not ./run.sh's): both nodes start together on a fresh database (one migrates and seeds), a
-/// teacher's token from node 1 is accepted by node 2, and SIGTERM leaves no node, no cluster command
-/// and no running PostgreSQL behind.
+/// The README's fleet command through PgBouncer, <c>scripts/fleet.sh 2 --pgbouncer</c>, on a cluster
+/// folder, ports and fleet folder of its own (not ./run.sh's): both nodes start together on a fresh
+/// database through Debian's PgBouncer (one migrates and seeds, on PgBouncer's session-mode database),
+/// a teacher's token from node 1 is accepted by node 2, PgBouncer counts both nodes' pools as its
+/// clients, and SIGTERM leaves no node, no cluster command, no PgBouncer and no running PostgreSQL behind.
 /// </summary>
 [Trait("Category", RunCommandTests.Category)]
 public sealed class FleetScriptTests(ITestOutputHelper output) : IAsyncLifetime
@@ -26,7 +27,7 @@ public sealed class FleetScriptTests(ITestOutputHelper output) : IAsyncLifetime
     public Task InitializeAsync() => Task.CompletedTask;
 
     [Fact]
-    public async Task FleetScript_TwoNodes_ShareTokensAndSigtermStopsEveryProcessAndTheCluster()
+    public async Task FleetScript_TwoNodesThroughPgBouncer_ShareTokensAndSigtermStopsEveryProcessPgBouncerAndTheCluster()
     {
         var firstPort = FreePortPair();
         var fleetDirectory = Path.Combine(_folder, "fleet");
@@ -38,6 +39,8 @@ public sealed class FleetScriptTests(ITestOutputHelper output) : IAsyncLifetime
             ["LocalPostgres__DataDirectory"] = dataDirectory,
             ["LocalPostgres__Port"] = LocalPostgres.FreePort().ToString(CultureInfo.InvariantCulture),
             ["LocalPostgres__Settings__shared_buffers"] = "128MB",
+            ["LocalPgBouncer__Port"] = LocalPostgres.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["LocalPgBouncer__DataDirectory"] = Path.Combine(_folder, "pgbouncer"),
             ["Auth__SigningKeyFile"] = Path.Combine(_folder, "signing-key"),
             ["Seed__Teachers"] = "200",
             ["Pool__MaxSize"] = "40",
@@ -47,7 +50,7 @@ public sealed class FleetScriptTests(ITestOutputHelper output) : IAsyncLifetime
         Directory.CreateDirectory(logDirectory);
         var nodes = new[] { firstPort, firstPort + 1 }.Select(p => $"http://127.0.0.1:{p}").ToArray();
 
-        await using var fleet = RunScript.Start(Path.Combine(logDirectory, "fleet.log"), ["scripts/fleet.sh", "2"], environment);
+        await using var fleet = RunScript.Start(Path.Combine(logDirectory, "fleet.log"), ["scripts/fleet.sh", "2", "--pgbouncer"], environment);
         foreach (var node in nodes)
         {
             await fleet.WaitUntilReadyAsync(ReadyWithin, node);
@@ -57,8 +60,11 @@ public sealed class FleetScriptTests(ITestOutputHelper output) : IAsyncLifetime
         var token = await LoginAsync(nodes[0], 200);
         Assert.Equal(10, await ExamCountAsync(nodes[1], token));
         Assert.Single(fleet.Output, line => line.Contains("Demo data ready: 200 teachers", StringComparison.Ordinal));
+        Assert.Contains(fleet.Output, line => line.Contains("through PgBouncer", StringComparison.Ordinal));
+        var bouncerPidFile = Path.Combine(_folder, "pgbouncer", "pgbouncer.pid");
         var processes = new[] { "postgres.pid", Path.Combine($"node-{firstPort}", "pid"), Path.Combine($"node-{firstPort + 1}", "pid") }
             .Select(file => int.Parse(File.ReadAllText(Path.Combine(fleetDirectory, file)).Trim(), CultureInfo.InvariantCulture))
+            .Append(int.Parse(File.ReadAllText(bouncerPidFile).Trim(), CultureInfo.InvariantCulture))
             .ToList();
 
         var exitCode = await fleet.TerminateAsync(StopWithin);
@@ -116,7 +122,13 @@ public sealed class FleetScriptTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        // A failed test may leave the cluster up: stop it before deleting its folder.
+        // A failed test may leave PgBouncer and the cluster up: stop them before deleting their folders.
+        if (File.Exists(Path.Combine(_folder, "pgbouncer", "pgbouncer.pid")) &&
+            int.TryParse(File.ReadAllText(Path.Combine(_folder, "pgbouncer", "pgbouncer.pid")).Trim(), CultureInfo.InvariantCulture, out var bouncerPid) && Running(bouncerPid))
+        {
+            using var bouncer = Process.GetProcessById(bouncerPid);
+            bouncer.Kill();
+        }
         var pg = Path.Combine(_folder, "pg");
         if (File.Exists(Path.Combine(pg, "postmaster.pid")))
         {

@@ -123,7 +123,7 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         foreach (var db in new[] { _database }.Concat(_extraDatabases).Distinct(StringComparer.Ordinal))
         {
             ini.Append(CultureInfo.InvariantCulture, $"{db} = {server} dbname={db}\n");
-            ini.Append(CultureInfo.InvariantCulture, $"{db}_session = {server} dbname={db} pool_mode=session pool_size={_options.SessionPoolSize}\n");
+            ini.Append(CultureInfo.InvariantCulture, $"{db}_session = {server} dbname={db} pool_mode=session pool_size={_options.SessionPoolSize} reserve_pool=0\n");
         }
         ini.Append(CultureInfo.InvariantCulture, $"* = {server}\n");
         ini.Append(CultureInfo.InvariantCulture, $"""
