@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 
 namespace ExamConsole.Api.Admission;
 
@@ -50,12 +51,17 @@ public static class AdmissionGate
     }
 
     /// <summary>
-    /// The gate in the request pipeline: ASP.NET Core's rate limiter, and, while tracing is on, its
-    /// decision as the span "admission wait" of a gated request (admitted, or shed with 503), so that a
-    /// request's trace shows how long it queued for a slot.
+    /// The gate in the request pipeline: ASP.NET Core's rate limiter, and, on a host that traces (one
+    /// with a tracer provider), its decision as the span "admission wait" of a gated request (admitted,
+    /// or shed with 503), so that a request's trace shows how long it queued for a slot. A host that
+    /// does not trace gets the rate limiter alone.
     /// </summary>
     public static IApplicationBuilder UseAdmissionGate(this IApplicationBuilder app)
     {
+        if (app.ApplicationServices.GetService<TracerProvider>() is null)
+        {
+            return app.UseRateLimiter();
+        }
         app.Use(async (context, next) =>
         {
             using var span = IsGated(context.Request.Path) ? ExamTracing.Source.StartActivity(ExamTracing.AdmissionSpan) : null;
