@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using ExamConsole.Api.Admission;
 using ExamConsole.Api.Infrastructure;
 using ExamConsole.Api.Tests.Support;
 using ExamConsole.Testing;
@@ -46,6 +47,32 @@ public sealed class SubmitTracingTests(TracingFixture fixture)
         Assert.Equal(batch.Links.Count(), (int)batch.GetTagItem(ExamTracing.BatchSizeTag)!);
         var sql = spans.Where(s => s.Source.Name == "Npgsql" && s.TraceId == batch.TraceId && s.ParentSpanId == batch.SpanId).ToList();
         Assert.Contains(sql, s => s.GetTagItem("db.query.text") is string text && text.Contains("INSERT INTO submissions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Submit_ShedByAFullGate_AdmissionSpanSaysShed()
+    {
+        var attempt = await fixture.ActiveAttemptAsync();
+        var gate = fixture.Host.Services.GetRequiredService<AdmissionController>();
+        var before = gate.State();
+        // No slot and no queue: the gate sheds every teacher request at once.
+        gate.Update(maxConcurrent: 0, queueLimit: 0);
+        HttpResponseMessage response;
+        try
+        {
+            response = await attempt.Client.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId = Guid.NewGuid(), answers = new[] { attempt.Answer(0, 0) } });
+        }
+        finally
+        {
+            gate.Update(before.Mode, before.MaxConcurrent, before.QueueLimit);
+        }
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        var request = await RequestSpanAsync(attempt.SubmitUrl);
+        var children = fixture.Spans.Snapshot().Where(s => s.TraceId == request.TraceId && s.ParentSpanId == request.SpanId).ToList();
+        var admission = Assert.Single(children);
+        Assert.Equal(ExamTracing.AdmissionSpan, admission.DisplayName);
+        Assert.Equal("shed", admission.GetTagItem(ExamTracing.AdmissionOutcomeTag));
     }
 
     [Fact]
