@@ -50,6 +50,29 @@ public sealed class SubmitTracingTests(TracingFixture fixture)
     }
 
     [Fact]
+    public async Task Submit_WithGroupCommitOff_CommitSpanIsTheRequestsChildAndHoldsTheSql()
+    {
+        var spans = new SpanLog();
+        await using var host = fixture.NewHost(spans);
+        host.Settings["Submit:GroupCommit"] = "false";
+        var attempt = await fixture.ActiveAttemptAsync(host);
+
+        var response = await attempt.Client.PostAsJsonAsync(attempt.SubmitUrl, new { submissionId = Guid.NewGuid(), answers = new[] { attempt.Answer(2, 3) } });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var request = await RequestSpanAsync(spans, attempt.SubmitUrl);
+        var all = spans.Snapshot();
+        var children = all.Where(s => s.TraceId == request.TraceId && s.ParentSpanId == request.SpanId).ToList();
+        Assert.Single(children, s => s.DisplayName == ExamTracing.AdmissionSpan);
+        Assert.DoesNotContain(children, s => s.DisplayName == ExamTracing.GatherSpan);
+        var commit = Assert.Single(children, s => s.DisplayName == ExamTracing.CommitSpan);
+        Assert.Empty(commit.Links);
+        Assert.DoesNotContain(all, s => s.DisplayName == ExamTracing.BatchSpan);
+        Assert.Contains(all, s => s.Source.Name == "Npgsql" && s.ParentSpanId == commit.SpanId
+            && s.GetTagItem("db.query.text") is string text && text.Contains("INSERT INTO submissions", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Submit_ShedByAFullGate_AdmissionSpanSaysShed()
     {
         var attempt = await fixture.ActiveAttemptAsync();
@@ -106,9 +129,11 @@ public sealed class SubmitTracingTests(TracingFixture fixture)
     }
 
     // ASP.NET Core ends the request's span after the response is sent: wait for it to be exported.
-    private async Task<Activity> RequestSpanAsync(string path) =>
+    private Task<Activity> RequestSpanAsync(string path) => RequestSpanAsync(fixture.Spans, path);
+
+    private static async Task<Activity> RequestSpanAsync(SpanLog spans, string path) =>
         (await Eventually.UntilAsync(
-            () => Task.FromResult(fixture.Spans.Find(s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == path)),
+            () => Task.FromResult(spans.Find(s => s.Kind == ActivityKind.Server && s.GetTagItem("url.path") as string == path)),
             span => span is not null,
             $"the request span of {path} is exported"))!;
 }

@@ -26,26 +26,36 @@ public sealed class TracingFixture : IAsyncLifetime
 
     public TestData Data { get; private set; } = null!;
 
+    public string ConnectionString => _postgres!.ConnectionString;
+
     public async Task InitializeAsync()
     {
         _postgres = await TestPostgres.StartAsync("tracing");
         Receiver = await OtlpReceiver.StartAsync();
-        Host = new TracingHost(_postgres.ConnectionString, Spans);
-        Host.Settings["ExamApi:CatalogRefresh"] = "00:00:00";
-        Host.Settings[Infrastructure.Telemetry.OtlpEndpointKey] = Receiver.Endpoint.ToString();
-        // The stand-in collector speaks OTLP over HTTP; the exporter's default is gRPC.
-        Host.Settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        Host = NewHost(Spans);
         // Building the host runs Program: migrations and the small demo seed.
         _ = Host.Services;
         Data = new TestData(_postgres.ConnectionString);
     }
 
-    /// <summary>A new teacher on a new open exam of this host, with the paper read and the attempt started.</summary>
-    internal async Task<ActiveAttempt> ActiveAttemptAsync()
+    /// <summary>A host of this fixture's kind, tracing to the stand-in collector and to <paramref name="spans"/>.</summary>
+    internal TracingHost NewHost(SpanLog spans)
     {
+        var host = new TracingHost(_postgres!.ConnectionString, spans);
+        host.Settings["ExamApi:CatalogRefresh"] = "00:00:00";
+        host.Settings[Infrastructure.Telemetry.OtlpEndpointKey] = Receiver.Endpoint.ToString();
+        // The stand-in collector speaks OTLP over HTTP; the exporter's default is gRPC.
+        host.Settings["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+        return host;
+    }
+
+    /// <summary>A new teacher on a new open exam of <paramref name="host"/> (this fixture's by default), with the paper read and the attempt started.</summary>
+    internal async Task<ActiveAttempt> ActiveAttemptAsync(ExamHostFactory? host = null)
+    {
+        host ??= Host;
         var examId = await Data.CreateExamAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(3));
         var teacher = await Data.CreateTeacherAsync([examId]);
-        var client = await Host.TeacherClientAsync(teacher.Code, teacher.Password);
+        var client = await host.TeacherClientAsync(teacher.Code, teacher.Password);
         var paper = await client.GetFromJsonAsync<PaperBody>($"/api/exams/{examId}/paper") ?? throw new InvalidOperationException("Empty paper.");
         var response = await client.PostAsync($"/api/exams/{examId}/attempts", null);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
