@@ -60,7 +60,7 @@ public static class Telemetry
         var otlp = OtlpConfigured(builder.Configuration);
         var serviceName = builder.Configuration["OTEL_SERVICE_NAME"];
         var telemetry = builder.Services.AddOpenTelemetry()
-            // OTEL_SERVICE_NAME, when set, is read by the SDK itself; otherwise the product's name rather than unknown_service.
+            // OTEL_SERVICE_NAME when set; otherwise the product's name rather than the SDK's unknown_service.
             .ConfigureResource(resource => resource.AddService(string.IsNullOrWhiteSpace(serviceName) ? DefaultServiceName : serviceName))
             .WithMetrics(metrics =>
             {
