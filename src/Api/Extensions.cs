@@ -124,7 +124,7 @@ public static class Extensions
         app.UseStatusCodePages();
         app.UseApiBodySizeLimit(options.MaxRequestBodyBytes);
         app.UseRouting();
-        app.UseRateLimiter();
+        app.UseAdmissionGate();
         app.UseRouteActivityNames();
         return app;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.RateLimiting;
 using ExamConsole.Api.Infrastructure;
 using Microsoft.AspNetCore.Builder;
@@ -5,6 +6,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Trace;
 
 namespace ExamConsole.Api.Admission;
 
@@ -48,6 +50,49 @@ public static class AdmissionGate
         return services;
     }
 
+    /// <summary>
+    /// The gate in the request pipeline: ASP.NET Core's rate limiter, and, on a host that traces (one
+    /// with a tracer provider), its decision as the span "admission wait" of a gated request (admitted,
+    /// or shed with 503), so that a request's trace shows how long it queued for a slot. A host that
+    /// does not trace gets the rate limiter alone.
+    /// </summary>
+    public static IApplicationBuilder UseAdmissionGate(this IApplicationBuilder app)
+    {
+        if (app.ApplicationServices.GetService<TracerProvider>() is null)
+        {
+            return app.UseRateLimiter();
+        }
+        app.Use(async (context, next) =>
+        {
+            using var span = IsGated(context.Request.Path) ? ExamTracing.Source.StartActivity(ExamTracing.AdmissionSpan) : null;
+            if (span is null)
+            {
+                await next(context);
+                return;
+            }
+            span.SetTag(ExamTracing.AdmissionPriorityTag, Classify(context.Request));
+            context.Features.Set(new AdmissionSpan(span));
+            await next(context);
+            // The limiter answered without passing the request on.
+            if (!span.IsStopped)
+            {
+                span.SetTag(ExamTracing.AdmissionOutcomeTag, "shed");
+            }
+        });
+        app.UseRateLimiter();
+        app.Use((context, next) =>
+        {
+            if (context.Features.Get<AdmissionSpan>() is { } admission)
+            {
+                admission.Span.SetTag(ExamTracing.AdmissionOutcomeTag, "admitted");
+                // Ends the wait here, in the flow that goes on to the endpoint: the request's span is current again.
+                admission.Span.Stop();
+            }
+            return next(context);
+        });
+        return app;
+    }
+
     /// <summary>Submissions and answer saves first; every other teacher request after them; the rest is not gated.</summary>
     public static string Classify(HttpRequest request)
     {
@@ -68,4 +113,6 @@ public static class AdmissionGate
     /// <summary>The teacher API (everything under /api but /api/admin) is gated; the OpenAPI document declares its 503 from this too.</summary>
     public static bool IsGated(PathString path) =>
         path.StartsWithSegments("/api") && !path.StartsWithSegments("/api/admin");
+
+    private sealed record AdmissionSpan(Activity Span);
 }

@@ -1,16 +1,21 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.Telemetry;
+using Polly.Timeout;
 
 namespace ExamConsole.Api.Resilience;
 
 /// <summary>
 /// The Polly pipelines around database work: a total timeout, a jittered retry of transient errors
 /// for idempotent operations only, and one circuit breaker shared by all of them, which opens on a
-/// failure ratio and which an operator can open (isolate) and close.
+/// failure ratio and which an operator can open (isolate) and close. Polly's own telemetry is on
+/// (meter "Polly" and log category "Polly"): every retry, timeout and breaker transition is an event
+/// tagged with its pipeline (<see cref="PipelineNames"/>) and strategy.
 /// </summary>
 public sealed partial class DatabaseResilience : ICircuitControl
 {
@@ -19,23 +24,41 @@ public sealed partial class DatabaseResilience : ICircuitControl
     public const string HalfOpen = "half_open";
     public const string Isolated = "isolated";
 
+    /// <summary>The pipelines' names in Polly's telemetry (tag pipeline.name).</summary>
+    public static class PipelineNames
+    {
+        public const string Circuit = "database-circuit";
+        public const string Idempotent = "database-idempotent";
+        public const string Once = "database-once";
+    }
+
     private readonly CircuitBreakerManualControl _manual = new();
     private volatile bool _forceFallback;
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly ILogger<DatabaseResilience> _logger;
     private readonly Counter<long> _transitions;
 
-    public DatabaseResilience(IOptions<ResilienceOptions> options, IMeterFactory meterFactory, TimeProvider time, ILogger<DatabaseResilience> logger)
+    public DatabaseResilience(IOptions<ResilienceOptions> options, IMeterFactory meterFactory, TimeProvider time, ILogger<DatabaseResilience> logger, ILoggerFactory? loggerFactory = null)
     {
         _logger = logger;
         var o = options.Value;
+        var telemetry = new TelemetryOptions
+        {
+            LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance,
+            // Polly logs every successful attempt at Information: one line per database operation. Those go
+            // to Debug; retries (handled attempts), timeouts and breaker transitions keep their severity.
+            SeverityProvider = args => args.Event.EventName == "ExecutionAttempt" && args.Event.Severity == ResilienceEventSeverity.Information
+                ? ResilienceEventSeverity.Debug
+                : args.Event.Severity,
+        };
         var meter = meterFactory.Create("ExamConsole.Resilience");
         _transitions = meter.CreateCounter<long>("examconsole.circuit.transitions", "{transition}", "Circuit breaker state changes, by new state");
         meter.CreateObservableGauge("examconsole.circuit.state", () => StateLevel(State), "{state}", "0 closed, 1 half open, 2 open, 3 isolated");
 
-        var breaker = new ResiliencePipelineBuilder { TimeProvider = time }
+        var breaker = new ResiliencePipelineBuilder { TimeProvider = time, Name = PipelineNames.Circuit }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
+                Name = "circuit",
                 FailureRatio = o.FailureRatio,
                 MinimumThroughput = o.MinimumThroughput,
                 SamplingDuration = o.SamplingDuration,
@@ -47,14 +70,18 @@ public sealed partial class DatabaseResilience : ICircuitControl
                 OnClosed = args => Changed(Closed, null, args.IsManual),
                 OnHalfOpened = _ => Changed(HalfOpen, null, isManual: false),
             })
+            .ConfigureTelemetry(telemetry)
             .Build();
 
-        var idempotent = new ResiliencePipelineBuilder { TimeProvider = time }.AddTimeout(o.TotalTimeout);
+        var idempotent = new ResiliencePipelineBuilder { TimeProvider = time, Name = PipelineNames.Idempotent }
+            .AddTimeout(new TimeoutStrategyOptions { Name = "timeout", Timeout = o.TotalTimeout })
+            .ConfigureTelemetry(telemetry);
         // Polly's retry takes at least one attempt: with no retries configured, there is no retry strategy.
         if (o.MaxRetries > 0)
         {
             idempotent.AddRetry(new RetryStrategyOptions
             {
+                Name = "retry",
                 MaxRetryAttempts = o.MaxRetries,
                 Delay = o.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
@@ -65,9 +92,10 @@ public sealed partial class DatabaseResilience : ICircuitControl
         }
         Idempotent = idempotent.AddPipeline(breaker).Build();
 
-        Once = new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddTimeout(o.TotalTimeout)
+        Once = new ResiliencePipelineBuilder { TimeProvider = time, Name = PipelineNames.Once }
+            .AddTimeout(new TimeoutStrategyOptions { Name = "timeout", Timeout = o.TotalTimeout })
             .AddPipeline(breaker)
+            .ConfigureTelemetry(telemetry)
             .Build();
         BreakDuration = o.BreakDuration;
     }

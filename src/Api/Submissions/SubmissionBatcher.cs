@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using ExamConsole.Api.Exams;
+using ExamConsole.Api.Infrastructure;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Data.Stores;
 using Microsoft.Extensions.Options;
@@ -10,9 +12,11 @@ namespace ExamConsole.Api.Submissions;
 /// Group commit: concurrent submissions are gathered into one transaction (at most
 /// <see cref="SubmitOptions.MaxBatch"/>, waiting at most <see cref="SubmitOptions.MaxWait"/> for
 /// more), and each caller returns only once its own row is committed. With group commit off,
-/// each submission is its own transaction (same SQL, batch of one).
+/// each submission is its own transaction (same SQL, batch of one). When tracing is on, each
+/// submission's trace shows its gather and its commit, and each batch has a span of its own
+/// (<see cref="SubmissionBatcher"/>.Tracing.cs).
 /// </summary>
-public sealed class SubmissionBatcher : IAsyncDisposable
+public sealed partial class SubmissionBatcher : IAsyncDisposable
 {
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>();
     private readonly SubmissionStore _store;
@@ -39,10 +43,21 @@ public sealed class SubmissionBatcher : IAsyncDisposable
     {
         if (!_options.GroupCommit)
         {
-            var single = await WriteAsync([request], cancellationToken);
-            return single[0];
+            // Its own transaction, in the request's flow: the commit span is simply the request's child.
+            using var commit = ExamTracing.Source.StartActivity(ExamTracing.CommitSpan);
+            commit?.SetTag(ExamTracing.BatchSizeTag, 1);
+            try
+            {
+                var single = await WriteAsync([request], cancellationToken);
+                return single[0];
+            }
+            catch (Exception ex) when (commit is not null)
+            {
+                Failed(commit, ex);
+                throw;
+            }
         }
-        var pending = new Pending(request);
+        var pending = new Pending(request, TraceOf());
         if (!_queue.Writer.TryWrite(pending))
         {
             throw new ObjectDisposedException(nameof(SubmissionBatcher));
@@ -62,6 +77,9 @@ public sealed class SubmissionBatcher : IAsyncDisposable
 
     private async Task CommitLoopAsync()
     {
+        // The committers were started from whichever flow built this singleton (a request, often): its
+        // activity must not become the parent of every batch this loop commits.
+        Activity.Current = null;
         var reader = _queue.Reader;
         var batch = new List<Pending>(_options.MaxBatch);
         while (await reader.WaitToReadAsync())
@@ -73,9 +91,11 @@ public sealed class SubmissionBatcher : IAsyncDisposable
             }
             batch.Add(first);
             await GatherAsync(reader, batch);
+            var trace = StartBatchTrace(batch);
             try
             {
                 var results = await WriteAsync(batch.Select(p => p.Request).ToList(), CancellationToken.None);
+                trace?.End(batch, null);
                 for (var i = 0; i < batch.Count; i++)
                 {
                     batch[i].Done.TrySetResult(results[i]);
@@ -83,6 +103,7 @@ public sealed class SubmissionBatcher : IAsyncDisposable
             }
             catch (Exception ex)
             {
+                trace?.End(batch, ex);
                 foreach (var pending in batch)
                 {
                     pending.Done.TrySetException(ex);
@@ -127,7 +148,7 @@ public sealed class SubmissionBatcher : IAsyncDisposable
         await Task.WhenAll(_committers);
     }
 
-    private sealed record Pending(AcceptedSubmission Request)
+    private sealed record Pending(AcceptedSubmission Request, PendingTrace? Trace)
     {
         public TaskCompletionSource<WriteResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

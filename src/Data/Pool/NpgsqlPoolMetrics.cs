@@ -6,11 +6,13 @@ namespace ExamConsole.Data.Pool;
 /// Reads Npgsql's own pool metrics (meter "Npgsql") for the pool named <see cref="ExamDataSource.PoolName"/>
 /// through a <see cref="MeterListener"/>: connections idle and used, max, pending requests, timeouts.
 /// Nothing here is counted by hand; the figures are Npgsql's, summed over the pool's generations.
+/// Npgsql's timing of each new physical connection is passed on through <see cref="ConnectionCreated"/>.
 /// </summary>
 public sealed class NpgsqlPoolMetrics : IDisposable
 {
     private const string PoolNameTag = "db.client.connection.pool.name";
     private const string StateTag = "db.client.connection.state";
+    private const string CreateTimeInstrument = "db.client.connection.npgsql.create_time";
 
     private readonly MeterListener _listener = new();
     private readonly Lock _gate = new();
@@ -30,15 +32,20 @@ public sealed class NpgsqlPoolMetrics : IDisposable
         {
             if (instrument.Meter.Name == "Npgsql" && instrument.Name is
                 "db.client.connection.count" or "db.client.connection.max"
-                or "db.client.connection.npgsql.pending_requests" or "db.client.connection.npgsql.timeouts")
+                or "db.client.connection.npgsql.pending_requests" or "db.client.connection.npgsql.timeouts"
+                or CreateTimeInstrument)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
         };
         _listener.SetMeasurementEventCallback<int>(OnMeasurement);
         _listener.SetMeasurementEventCallback<long>((instrument, value, tags, state) => OnMeasurement(instrument, (int)value, tags, state));
+        _listener.SetMeasurementEventCallback<double>(OnCreateTime);
         _listener.Start();
     }
+
+    /// <summary>Raised with the seconds Npgsql took to open each new physical connection of the pool.</summary>
+    public event Action<double>? ConnectionCreated;
 
     public readonly record struct Reading(int Idle, int Used, int Max, int Pending, long Timeouts)
     {
@@ -90,6 +97,18 @@ public sealed class NpgsqlPoolMetrics : IDisposable
             case "db.client.connection.npgsql.timeouts":
                 Interlocked.Add(ref _timeouts, value);
                 break;
+        }
+    }
+
+    private void OnCreateTime(Instrument instrument, double seconds, ReadOnlySpan<KeyValuePair<string, object?>> tags, object? state)
+    {
+        foreach (var tag in tags)
+        {
+            if (tag.Key == PoolNameTag && tag.Value as string == _poolName)
+            {
+                ConnectionCreated?.Invoke(seconds);
+                return;
+            }
         }
     }
 

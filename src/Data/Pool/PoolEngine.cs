@@ -40,6 +40,7 @@ public sealed class PoolEngine : IPoolEngine, ILeaseWatch
         _leasing = new PoolLeasing(dataSource, npgsql, meters, _leaks, time, logger);
         _sizing = new PoolSizing(dataSource, npgsql, server, logger);
         _pressure = new PoolMemoryPressure(_sizing, memory, logger);
+        npgsql.ConnectionCreated += meters.RecordCreate;
     }
 
     public ExamDataSource DataSource => _dataSource;

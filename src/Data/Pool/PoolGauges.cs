@@ -4,7 +4,8 @@ namespace ExamConsole.Data.Pool;
 
 /// <summary>
 /// The pool snapshot as gauges (meter "ExamConsole.Pool"), so that /metrics shows the same figures
-/// as the admin API and the console. One snapshot is taken per collection, not one per gauge.
+/// as the admin API and the console, some of them also under OpenTelemetry's database-client names.
+/// One snapshot is taken per collection, not one per gauge.
 /// </summary>
 public sealed class PoolGauges
 {
@@ -29,6 +30,17 @@ public sealed class PoolGauges
         meter.CreateObservableGauge("examconsole.pool.memory_pressure", () => Current().Lifecycle.MemoryPressure ? 1 : 0, "1");
         meter.CreateObservableGauge("examconsole.server.max_connections", () => Current().Server.MaxConnections, "{connection}");
         meter.CreateObservableGauge("examconsole.server.active_backends", () => Current().Server.ActiveBackends, "{connection}");
+
+        // OpenTelemetry's database-client names for what Npgsql publishes only under db.client.connection.npgsql.*
+        // (pending, timeouts) or not at all (the minimum). Timeouts are Npgsql's and the engine's own acquire
+        // timeouts together, as in the snapshot.
+        var pool = new KeyValuePair<string, object?>(PoolMeters.PoolNameTag, ExamDataSource.PoolName);
+        meter.CreateObservableUpDownCounter("db.client.connection.idle.min", () => new Measurement<int>(Current().MinSize, pool), "{connection}",
+            "The minimum number of idle open connections allowed");
+        meter.CreateObservableUpDownCounter("db.client.connection.pending_requests", () => new Measurement<int>(Current().Pending, pool), "{request}",
+            "The number of current pending requests for an open connection");
+        meter.CreateObservableCounter("db.client.connection.timeouts", () => new Measurement<long>(Current().TimeoutsTotal, pool), "{timeout}",
+            "The number of connection timeouts that have occurred trying to obtain a connection from the pool");
     }
 
     private static int BandLevel(string band) => band switch

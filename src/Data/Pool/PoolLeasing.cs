@@ -86,7 +86,7 @@ internal sealed class PoolLeasing
         var now = _time.GetTimestamp();
         var waited = _time.GetElapsedTime(started, now);
         Acquire.Record(waited.TotalMilliseconds);
-        _meters.AcquireDuration.Record(waited.TotalSeconds);
+        _meters.RecordAcquire(waited);
         Interlocked.Increment(ref _leasesTotal);
         var pid = connection.ProcessID;
         var uses = _uses.GetOrAdd(pid, static _ => new BackendUse()).Count(now);
@@ -113,7 +113,7 @@ internal sealed class PoolLeasing
         var held = _time.GetElapsedTime(lease.TakenTimestamp);
         _leaks.Returned(lease, held);
         Hold.Record(held.TotalMilliseconds);
-        _meters.HoldDuration.Record(held.TotalSeconds);
+        _meters.RecordHold(held);
         try
         {
             if (lease.Uses >= lease.Generation.Settings.MaxUses && !lease.Reclaimed)
