@@ -44,6 +44,8 @@ public static class ConsoleExtensions
         services.AddSingleton<IReadinessChecks, ReadinessChecks>();
         services.AddSingleton<IAuditTrail, AuditTrail>();
         services.AddSingleton<IFleetView, FleetView>();
+        services.AddSingleton<IHistoryView, HistoryView>();
+        services.AddScoped<DisplayPreferences>();
         return builder;
     }
 
