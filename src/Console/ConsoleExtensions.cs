@@ -56,6 +56,7 @@ public static class ConsoleExtensions
         app.Services.GetRequiredService<RouteLatencyRecorder>();
         app.MapStaticAssets();
         app.MapConsoleAuth();
+        app.MapReportExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

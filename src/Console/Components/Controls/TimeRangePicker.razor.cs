@@ -24,13 +24,25 @@ public partial class TimeRangePicker
     [Parameter]
     public RangeKind Initial { get; set; }
 
+    /// <summary>The range shown when the picker opens on <see cref="RangeKind.Custom"/> (from a shared link): its inputs start there.</summary>
+    [Parameter]
+    public TimeRange? InitialRange { get; set; }
+
     /// <summary>A chosen preset as it stands now, or a valid custom range.</summary>
     [Parameter]
     public EventCallback<TimeRange> RangeChanged { get; set; }
 
     public static string Slug(RangeKind kind) => kind.ToString().ToLowerInvariant();
 
-    protected override void OnInitialized() => _kind = Initial;
+    protected override void OnInitialized()
+    {
+        _kind = Initial;
+        if (InitialRange is { } range)
+        {
+            _from = TimeRange.Input(range.From, Preferences.Zone);
+            _to = TimeRange.Input(range.To, Preferences.Zone);
+        }
+    }
 
     private async Task ChooseAsync(RangeKind kind)
     {
