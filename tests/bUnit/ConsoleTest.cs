@@ -43,6 +43,8 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
         Services.AddSingleton<IConsoleSignIn>(SignIn);
         Fleet = new FakeFleetView(Time);
         Services.AddSingleton<IFleetView>(Fleet);
+        Services.AddSingleton<IHistoryView>(History);
+        Services.AddSingleton(Preferences);
         // A change of the fleet's settings is in force and acknowledged on this node when it returns.
         Operations.Changed = Fleet.ApplyHere;
     }
@@ -75,6 +77,11 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
     public FakeSignIn SignIn { get; } = new();
 
     public FakeFleetView Fleet { get; }
+
+    public FakeHistoryView History { get; } = new();
+
+    /// <summary>The browser's display choices; UTC until a test says otherwise.</summary>
+    public DisplayPreferences Preferences { get; } = new();
 
     /// <summary>Publishes a sample as the sampler does and moves the clock past the render throttle, so live pages take it in.</summary>
     protected void PublishLive(ConsoleSample sample)
