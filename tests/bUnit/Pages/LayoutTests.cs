@@ -2,11 +2,11 @@ using System.Security.Claims;
 using ExamConsole.Api.Admin;
 using ExamConsole.Console.Components.Layout;
 using ExamConsole.Console.Model;
-using MudBlazor;
-using MudBlazor.Extensions;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Extensions;
 
 namespace ExamConsole.Console.Tests.Pages;
 
