@@ -35,6 +35,19 @@ public sealed class ReportTests : ConsoleTest
     }
 
     [Fact]
+    public void Report_ARouteWithATargetButNoTraffic_ShowsNoPercentiles()
+    {
+        History.Report = History.Report with { Routes = [new("POST /api/attempts/{attemptId}/submit", 10, 0, 0, 0, 0, 0, null)] };
+
+        var cut = RenderPage<Report>(Viewer);
+
+        var row = cut.Find("[data-testid=report-route]");
+        Assert.Equal("no traffic", row.QuerySelector("[data-testid=route-result]")!.TextContent);
+        Assert.DoesNotContain("0.00 ms", row.TextContent);
+        Assert.Contains("10.0 ms", row.TextContent);
+    }
+
+    [Fact]
     public void Report_ShowsThePoolIncidentsAndActions()
     {
         var cut = RenderPage<Report>(Viewer);
