@@ -44,6 +44,8 @@ public static class ConsoleExtensions
         services.AddSingleton<IReadinessChecks, ReadinessChecks>();
         services.AddSingleton<IAuditTrail, AuditTrail>();
         services.AddSingleton<IFleetView, FleetView>();
+        services.AddSingleton<IHistoryView, HistoryView>();
+        services.AddScoped<DisplayPreferences>();
         return builder;
     }
 
@@ -54,6 +56,7 @@ public static class ConsoleExtensions
         app.Services.GetRequiredService<RouteLatencyRecorder>();
         app.MapStaticAssets();
         app.MapConsoleAuth();
+        app.MapReportExport();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         return app;
     }

@@ -44,6 +44,8 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
         Fleet = new FakeFleetView(Time);
         Services.AddSingleton<IFleetView>(Fleet);
         Services.AddSingleton<ExamConsole.Data.Bouncer.IBouncerFigures>(Bouncer);
+        Services.AddSingleton<IHistoryView>(History);
+        Services.AddSingleton(Preferences);
         // A change of the fleet's settings is in force and acknowledged on this node when it returns.
         Operations.Changed = Fleet.ApplyHere;
     }
@@ -78,6 +80,11 @@ public abstract class ConsoleTest : BunitContext, IAsyncLifetime
     public FakeSignIn SignIn { get; } = new();
 
     public FakeFleetView Fleet { get; }
+
+    public FakeHistoryView History { get; } = new();
+
+    /// <summary>The browser's display choices; UTC until a test says otherwise.</summary>
+    public DisplayPreferences Preferences { get; } = new();
 
     /// <summary>Publishes a sample as the sampler does and moves the clock past the render throttle, so live pages take it in.</summary>
     protected void PublishLive(ConsoleSample sample)

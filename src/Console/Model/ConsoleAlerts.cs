@@ -1,3 +1,4 @@
+using ExamConsole.Api.Fleet;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Data.Pool;
 
@@ -9,7 +10,8 @@ public sealed record ConsoleAlert(string Kind, string Message);
 /// <summary>
 /// The conditions of deploy/prometheus/alerts.yml, judged on this node's live figures for the
 /// banner every signed-in operator sees: the pool red for <see cref="RedFor"/>, acquisition p99 over
-/// its target, the circuit open, the spool growing. (A node not answering is Prometheus's to see.)
+/// its target, the circuit open, the spool growing; and, from the fleet's heartbeats, a node that
+/// went silent without leaving (a node that stopped cleanly said so and is not an alert).
 /// </summary>
 public static class ConsoleAlerts
 {
@@ -17,6 +19,7 @@ public static class ConsoleAlerts
     public const string AcquireSlow = "acquire-slow";
     public const string CircuitOpen = "circuit-open";
     public const string SpoolGrowing = "spool-growing";
+    public const string NodeNotAlive = "node-not-alive";
 
     /// <summary>How long the pool must stay red: a moment's burst is not an alert.</summary>
     public static readonly TimeSpan RedFor = TimeSpan.FromSeconds(30);
@@ -49,6 +52,16 @@ public static class ConsoleAlerts
         }
         return alerts;
     }
+
+    /// <summary>Each node the fleet heard of that is not alive and never said it stopped: it crashed, hangs or lost the database.</summary>
+    public static IReadOnlyList<ConsoleAlert> Fleet(FleetResponse? fleet) =>
+        fleet is null
+            ? []
+            : fleet.Nodes.Where(n => !n.Alive && n.StoppedAt is null).OrderBy(n => n.Name, StringComparer.Ordinal).Select(n => new ConsoleAlert(NodeNotAlive,
+                $"Node {n.Name} not alive: no heartbeat for {Age(n.HeartbeatAgeSeconds)} (last seen {n.LastSeenAt.UtcDateTime:HH:mm:ss} UTC), and it did not say it stopped. Its share of the pool is not serving.")).ToList();
+
+    private static string Age(double seconds) =>
+        seconds < 120 ? $"{seconds:0} s" : seconds < 7200 ? $"{seconds / 60:0} min" : $"{seconds / 3600:0.#} h";
 
     /// <summary>Every sample of the last <see cref="RedFor"/> red, and the history reaching back that far.</summary>
     private static bool RedThroughout(DateTimeOffset now, IReadOnlyList<HistoryPoint> history, UtilizationBands bands)

@@ -42,4 +42,40 @@ public sealed class AlertBannerTests : ConsoleTest
 
         Assert.Contains("red band for 30 s", cut.Find($"[data-testid=alert-{ConsoleAlerts.PoolRed}]").TextContent);
     }
+
+    [Fact]
+    public void Banner_ANodeSilentWithoutLeaving_IsNamed()
+    {
+        Feed.Publish(Samples.Sample());
+        Fleet.Nodes.Add(FleetSamples.Node("node-3", alive: false, heartbeatAgeSeconds: 45) with { StoppedAt = null });
+
+        var cut = RenderPage<AlertBanner>(Viewer);
+
+        var alert = cut.Find($"[data-testid=alert-{ConsoleAlerts.NodeNotAlive}]").TextContent;
+        Assert.Contains("Node node-3 not alive: no heartbeat for 45 s", alert);
+    }
+
+    [Fact]
+    public void Banner_ANodeThatStoppedCleanly_IsNoAlert()
+    {
+        Feed.Publish(Samples.Sample());
+        Fleet.Nodes.Add(FleetSamples.Node("node-3", alive: false, heartbeatAgeSeconds: 45));
+
+        var cut = RenderPage<AlertBanner>(Viewer);
+
+        Assert.Empty(cut.FindAll("[role=alert]"));
+    }
+
+    [Fact]
+    public void Banner_ANodeGoingSilentWhileOpen_ShowsAtTheNextFleetRead()
+    {
+        Feed.Publish(Samples.Sample());
+        var cut = RenderPage<AlertBanner>(Viewer);
+        Assert.Empty(cut.FindAll("[role=alert]"));
+
+        Fleet.Nodes[1] = Fleet.Nodes[1] with { Alive = false, StoppedAt = null, HeartbeatAgeSeconds = 12 };
+        Time.Advance(Components.FleetReader.RefreshPeriod);
+
+        cut.WaitForAssertion(() => Assert.Contains("Node node-2 not alive", cut.Find($"[data-testid=alert-{ConsoleAlerts.NodeNotAlive}]").TextContent));
+    }
 }

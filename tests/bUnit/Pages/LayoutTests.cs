@@ -1,9 +1,12 @@
 using System.Security.Claims;
 using ExamConsole.Api.Admin;
 using ExamConsole.Console.Components.Layout;
+using ExamConsole.Console.Model;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
+using MudBlazor;
+using MudBlazor.Extensions;
 
 namespace ExamConsole.Console.Tests.Pages;
 
@@ -42,6 +45,53 @@ public sealed class LayoutTests : ConsoleTest
         var cut = Render<NavMenu>();
 
         var links = cut.FindAll("a").Select(a => a.GetAttribute("href")).ToList();
-        Assert.Equal(["", "fleet", "controls", "playbooks", "slow-queries", "leaks", "readiness", "audit"], links);
+        Assert.Equal(["", "fleet", "controls", "playbooks", "slow-queries", "leaks", "readiness", "audit", "report"], links);
+    }
+
+    [Fact]
+    public void Layout_OpensWithTheChoicesStoredInTheBrowser()
+    {
+        JSInterop.Setup<string?>("examConsole.timeZone").SetResult("Europe/Prague");
+        JSInterop.Setup<string?>("localStorage.getItem", DisplayPreferences.ZoneKey).SetResult(DisplayPreferences.LocalValue);
+        JSInterop.Setup<string?>("localStorage.getItem", DisplayPreferences.ThemeKey).SetResult("dark");
+
+        var cut = RenderLayout("olga", AdminPolicies.ViewerRole);
+
+        cut.WaitForAssertion(() => Assert.Equal("Local", cut.Find("[data-testid=zone-toggle]").TextContent.Trim()));
+        Assert.Equal("Europe/Prague", Preferences.ZoneName);
+        Assert.True(Preferences.IsDark);
+        Assert.True(cut.FindComponent<MudThemeProvider>().Instance.GetState(x => x.IsDarkMode));
+    }
+
+    [Fact]
+    public void Layout_ZoneToggle_SwitchesToLocalTime_AndStoresIt()
+    {
+        JSInterop.Setup<string?>("examConsole.timeZone").SetResult("Europe/Prague");
+        var cut = RenderLayout("olga", AdminPolicies.ViewerRole);
+        cut.WaitForAssertion(() => Assert.Equal("UTC", cut.Find("[data-testid=zone-toggle]").TextContent.Trim()));
+
+        cut.Find("[data-testid=zone-toggle]").Click();
+
+        Assert.Equal("Local", cut.Find("[data-testid=zone-toggle]").TextContent.Trim());
+        Assert.Equal("Europe/Prague", Preferences.ZoneName);
+        Assert.Contains(JSInterop.Invocations["localStorage.setItem"], i => i.Arguments.SequenceEqual([DisplayPreferences.ZoneKey, DisplayPreferences.LocalValue]));
+    }
+
+    [Fact]
+    public void Layout_ThemeToggle_GoesLightDarkThenBackToTheSystem_AndStoresEach()
+    {
+        var cut = RenderLayout("olga", AdminPolicies.ViewerRole);
+        var theme = () => cut.FindComponent<MudThemeProvider>().Instance.GetState(x => x.IsDarkMode);
+        cut.WaitForAssertion(() => Assert.Contains("follows the system", cut.Find("[data-testid=theme-toggle]").GetAttribute("aria-label")));
+
+        cut.Find("[data-testid=theme-toggle]").Click();
+        Assert.False(theme());
+        cut.Find("[data-testid=theme-toggle]").Click();
+        Assert.True(theme());
+        cut.Find("[data-testid=theme-toggle]").Click();
+        Assert.Equal(ThemeChoice.System, Preferences.Theme);
+
+        var stored = JSInterop.Invocations["localStorage.setItem"].Where(i => (string?)i.Arguments[0] == DisplayPreferences.ThemeKey).Select(i => (string?)i.Arguments[1]);
+        Assert.Equal(["light", "dark", "system"], stored);
     }
 }

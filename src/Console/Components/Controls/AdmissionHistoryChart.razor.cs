@@ -11,15 +11,7 @@ public sealed record LimitMark(DateTimeOffset At, AdmissionMode Mode, int? Limit
 
 public partial class AdmissionHistoryChart
 {
-    private readonly TimeSeriesChartOptions _options = new()
-    {
-        TimeLabelSpacing = TimeSpan.FromMinutes(2),
-        TimeLabelFormat = "HH:mm",
-        ShowLegend = true,
-        YAxisRequireZeroPoint = true,
-        LineStrokeWidth = 2,
-        ChartPalette = ["#43a047", "#1e88e5", "#f9a825", "#e53935"],
-    };
+    private TimeSeriesChartOptions _options = new();
 
     private List<ChartSeries<double>> _series = [];
     private IReadOnlyList<LimitMark> _marks = [];
@@ -27,8 +19,17 @@ public partial class AdmissionHistoryChart
     [Parameter, EditorRequired]
     public IReadOnlyList<HistoryPoint> History { get; set; } = [];
 
+    /// <summary>The zone the times are drawn in (the operator's choice).</summary>
+    [Parameter]
+    public TimeZoneInfo Zone { get; set; } = TimeZoneInfo.Utc;
+
+    [Parameter]
+    public string ZoneName { get; set; } = "UTC";
+
     protected override void OnParametersSet()
     {
+        var range = History.Count > 1 ? History[^1].At - History[0].At : TimeSpan.FromMinutes(10);
+        _options = ChartStyle.Options("connections or per s", ZoneName, range, ["#43a047", "#1e88e5", "#f9a825", "#e53935"]);
         // Marks from every point, before thinning, so that none is thinned away.
         _marks = Marks(History);
         var points = PoolHistoryCharts.Thin(History);
@@ -56,9 +57,9 @@ public partial class AdmissionHistoryChart
         return marks;
     }
 
-    private static ChartSeries<double> Series(string name, IEnumerable<HistoryPoint> points, Func<HistoryPoint, double> value) => new()
+    private ChartSeries<double> Series(string name, IEnumerable<HistoryPoint> points, Func<HistoryPoint, double> value) => new()
     {
         Name = name,
-        Data = points.Select(p => new TimeValue<double>(p.At.UtcDateTime, value(p))).ToList(),
+        Data = points.Select(p => new TimeValue<double>(ChartStyle.At(p.At, Zone), value(p))).ToList(),
     };
 }

@@ -12,26 +12,8 @@ public partial class PoolHistoryCharts
     /// <summary>More points than this are thinned (every n-th kept): the chart is redrawn every second.</summary>
     public const int MaxPoints = 300;
 
-    private readonly TimeSeriesChartOptions _connectionOptions = new()
-    {
-        TimeLabelSpacing = TimeSpan.FromMinutes(2),
-        TimeLabelFormat = "HH:mm",
-        ShowLegend = true,
-        YAxisRequireZeroPoint = true,
-        LineStrokeWidth = 2,
-        ChartPalette = ["#1e88e5", "#90a4ae", "#8e24aa"],
-    };
-
-    private readonly TimeSeriesChartOptions _utilizationOptions = new()
-    {
-        TimeLabelSpacing = TimeSpan.FromMinutes(2),
-        TimeLabelFormat = "HH:mm",
-        ShowLegend = true,
-        YAxisRequireZeroPoint = true,
-        YAxisSuggestedMax = 100,
-        LineStrokeWidth = 2,
-        ChartPalette = ["#1e88e5", "#f9a825", "#e53935"],
-    };
+    private TimeSeriesChartOptions _connectionOptions = new();
+    private TimeSeriesChartOptions _utilizationOptions = new();
 
     private List<ChartSeries<double>> _connections = [];
     private List<ChartSeries<double>> _utilization = [];
@@ -42,12 +24,22 @@ public partial class PoolHistoryCharts
     [Parameter, EditorRequired]
     public UtilizationBands Bands { get; set; } = default!;
 
+    /// <summary>The zone the times are drawn in (the operator's choice).</summary>
+    [Parameter]
+    public TimeZoneInfo Zone { get; set; } = TimeZoneInfo.Utc;
+
+    [Parameter]
+    public string ZoneName { get; set; } = "UTC";
+
     private string Caption => History.Count == 0
         ? "No samples yet."
-        : $"{History.Count} samples from {History[0].At.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} to {History[^1].At.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC, one a second, kept on the server.";
+        : $"{History.Count} samples from {Show(History[0].At)} to {Show(History[^1].At)} {ZoneName}, one a second, kept on the server.";
 
     protected override void OnParametersSet()
     {
+        var range = History.Count > 1 ? History[^1].At - History[0].At : TimeSpan.FromMinutes(10);
+        _connectionOptions = ChartStyle.Options("connections", ZoneName, range, ["#1e88e5", "#90a4ae", "#8e24aa"]);
+        _utilizationOptions = ChartStyle.Options("%", ZoneName, range, ["#1e88e5", "#f9a825", "#e53935"], suggestedMax: 100);
         var points = Thin(History);
         _connections =
         [
@@ -57,9 +49,9 @@ public partial class PoolHistoryCharts
         ];
         _utilization =
         [
-            Series("utilization %", points, p => p.UtilizationPercent),
-            Series($"yellow from {Bands.YellowFromPercent:0.#} %", points, _ => Bands.YellowFromPercent),
-            Series($"red above {Bands.RedAbovePercent:0.#} %", points, _ => Bands.RedAbovePercent),
+            Series("utilization", points, p => p.UtilizationPercent),
+            Series($"yellow from {Bands.YellowFromPercent:0.#}", points, _ => Bands.YellowFromPercent),
+            Series($"red above {Bands.RedAbovePercent:0.#}", points, _ => Bands.RedAbovePercent),
         ];
     }
 
@@ -74,9 +66,11 @@ public partial class PoolHistoryCharts
         return result;
     }
 
-    private static ChartSeries<double> Series(string name, List<HistoryPoint> points, Func<HistoryPoint, double> value) => new()
+    private ChartSeries<double> Series(string name, List<HistoryPoint> points, Func<HistoryPoint, double> value) => new()
     {
         Name = name,
-        Data = points.Select(p => new TimeValue<double>(p.At.UtcDateTime, value(p))).ToList(),
+        Data = points.Select(p => new TimeValue<double>(ChartStyle.At(p.At, Zone), value(p))).ToList(),
     };
+
+    private string Show(DateTimeOffset at) => TimeZoneInfo.ConvertTime(at, Zone).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
 }
