@@ -10,7 +10,13 @@ cd "$(dirname "$0")/.."
 root=$PWD
 
 if [ -z "${ConnectionStrings__Exam:-}" ]; then
-  scripts/ensure-deps.sh postgresql
+  # LocalPgBouncer__Enabled=true: Debian's PgBouncer in transaction mode in front of it (as ./run.sh).
+  if [ "${LocalPgBouncer__Enabled:-}" = true ]; then
+    scripts/ensure-deps.sh postgresql pgbouncer
+    export LocalPgBouncer__DataDirectory="${LocalPgBouncer__DataDirectory:-$root/.data/pgbouncer}"
+  else
+    scripts/ensure-deps.sh postgresql
+  fi
   export LocalPostgres__DataDirectory="${LocalPostgres__DataDirectory:-$root/.data/pg}"
 fi
 : "${Admin__InitialPassword:?Set Admin__InitialPassword: the first administrator is created with it when the database has none.}"
