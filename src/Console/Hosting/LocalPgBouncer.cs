@@ -29,6 +29,12 @@ public sealed class LocalPgBouncerOptions
     /// <summary>Backends of the session-mode database: one LISTEN per node, migrations and the seed.</summary>
     public int SessionPoolSize { get; set; } = 20;
 
+    /// <summary>How clients authenticate: trust (loopback only, as the local cluster), md5 or scram-sha-256 with <see cref="Password"/>.</summary>
+    public string AuthType { get; set; } = "trust";
+
+    /// <summary>The password of <c>postgres</c> in PgBouncer's auth file, for md5 or scram-sha-256.</summary>
+    public string? Password { get; set; }
+
     /// <summary>Client connections PgBouncer accepts (max_client_conn); 0: the fleet's pool budget plus its reserve.</summary>
     public int MaxClientConnections { get; set; }
 
@@ -132,7 +138,7 @@ public sealed class LocalPgBouncer : IAsyncDisposable
             listen_addr = 127.0.0.1
             listen_port = {Port}
             unix_socket_dir =
-            auth_type = trust
+            auth_type = {_options.AuthType}
             auth_file = {Path.Combine(DataDirectory, "userlist.txt")}
             admin_users = postgres
             stats_users = postgres
@@ -156,7 +162,13 @@ public sealed class LocalPgBouncer : IAsyncDisposable
 
             """);
         await File.WriteAllTextAsync(ConfigFile, ini.ToString(), cancellationToken);
-        await File.WriteAllTextAsync(Path.Combine(DataDirectory, "userlist.txt"), "\"postgres\" \"\"\n", cancellationToken);
+        // A plain password serves md5 and SCRAM alike; PgBouncer logs in to the cluster (trust on loopback) without it.
+        var password = (_options.Password ?? "").Replace("\"", "\"\"", StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(DataDirectory, "userlist.txt"), $"\"postgres\" \"{password}\"\n", cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(Path.Combine(DataDirectory, "userlist.txt"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         if (_asRoot)
         {
             await ProcessRunner.RunAsync("chown", ["-R", "postgres:postgres", DataDirectory], asPostgres: false, cancellationToken);
