@@ -6,6 +6,9 @@
 #
 #   Admin__InitialPassword=... bench/host.sh        # in another terminal: the host under test
 #   ADMIN_PASSWORD=... bench/knee.sh [limits...]    # default: 8 16 32 64 128 256 1024
+#   ADMIN_PASSWORD=... bench/knee.sh 32 64 adaptive # "adaptive": the gate's adaptive mode (issue 17),
+#                                                   # its limit in force sampled every second to
+#                                                   # .data/bench/knee/limit-adaptive-trace.csv
 #
 # Settings (environment): URL (http://127.0.0.1:5080), DB (the local cluster), RATE (150 teachers/s),
 # SECONDS_PER_RUN (30), FIRST_TEACHER (1), EXAM_SLOT (1: the first run's; each run sits the next
@@ -30,18 +33,39 @@ dotnet build -c Release bench/ExamDay --nologo -v quiet >/dev/null
 token=$(curl -sf -X POST "$url/api/admin/auth/login" -H 'content-type: application/json' \
   -d "{\"username\":\"${ADMIN_USER:-admin}\",\"password\":\"$ADMIN_PASSWORD\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/')
 throttle() {
+  local body="{\"mode\":\"fixed\",\"maxConcurrent\":$1,\"queueLimit\":$queue}"
+  [ "$1" = adaptive ] && body="{\"mode\":\"adaptive\",\"maxConcurrent\":null,\"queueLimit\":$queue}"
   curl -sf -X PUT "$url/api/admin/throttle" -H "authorization: Bearer $token" -H 'content-type: application/json' \
-    -d "{\"maxConcurrent\":$1,\"queueLimit\":$queue}" >/dev/null
+    -d "$body" >/dev/null
+}
+# The limit in force, once a second, while an adaptive run lasts.
+trace_limit() {
+  echo "utc,limit,in_flight,queued,rejected_total" >"$1"
+  while true; do
+    curl -sf "$url/api/admin/throttle" -H "authorization: Bearer $token" |
+      sed -E 's/.*"limit":([0-9null]+).*"inFlight":([0-9]+),"queued":([0-9]+),"rejectedTotal":([0-9]+).*/\1,\2,\3,\4/' |
+      sed "s/^/$(date -u +%H:%M:%S),/" >>"$1" || true
+    sleep 1
+  done
 }
 before=$(curl -sf "$url/api/admin/throttle" -H "authorization: Bearer $token" | sed -E 's/.*"maxConcurrent":([0-9null]+).*/\1/')
 
 for limit in "${limits[@]}"; do
   throttle "$limit"
+  tracer=""
+  if [ "$limit" = adaptive ]; then
+    trace_limit "$out/limit-adaptive-trace.csv" &
+    tracer=$!
+  fi
   echo "== admission limit $limit: $teachers teachers from T$(printf %07d "$first"), exam slot $slot, at $rate/s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
   dotnet bench/ExamDay/bin/Release/net10.0/examday.dll --url "$url" --db "$db" \
     --teachers "$teachers" --first-teacher "$first" --exam-slot "$slot" --rate "$rate" --ramp 5 \
     --rounds 3 --think 500 --max-duration $((seconds * 4)) --progress 3600 --report "$out/limit-$limit.json" \
     | sed -n '/^ExamDay against/,$p'
+  if [ -n "$tracer" ]; then
+    kill "$tracer" 2>/dev/null || true
+    echo "adaptive limit over the run (min / last / max): $(tail -n +2 "$out/limit-adaptive-trace.csv" | cut -d, -f2 | sort -n | head -1) / $(tail -1 "$out/limit-adaptive-trace.csv" | cut -d, -f2) / $(tail -n +2 "$out/limit-adaptive-trace.csv" | cut -d, -f2 | sort -n | tail -1)"
+  fi
   slot=$((slot + 1))
 done
 throttle "$before"
