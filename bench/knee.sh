@@ -45,6 +45,7 @@ trace_limit() {
     curl -sf "$url/api/admin/throttle" -H "authorization: Bearer $token" |
       sed -E 's/.*"limit":([0-9null]+).*"inFlight":([0-9]+),"queued":([0-9]+),"rejectedTotal":([0-9]+).*/\1,\2,\3,\4/' |
       sed "s/^/$(date -u +%H:%M:%S),/" >>"$1" || true
+    echo >>"$1"
     sleep 1
   done
 }
