@@ -80,7 +80,7 @@ public sealed partial class DatabaseInitializer(
             // Backends PgBouncer opened before the change keep the old value: have it replace them as they come free.
             await bouncer.ReconnectAsync(cancellationToken);
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (BouncerConsole.IsUnavailable(ex) && !cancellationToken.IsCancellationRequested)
         {
             LogReconnectFailed(ex.Message);
         }

@@ -91,8 +91,7 @@ public sealed class LocalPgBouncer : IAsyncDisposable
     public static async Task<LocalPgBouncer> StartAsync(
         LocalPgBouncerOptions options, int serverPort, string database, int fleetBudget, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
-        var binary = new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer" }.FirstOrDefault(File.Exists) ?? throw new InvalidOperationException(
-            "PgBouncer was not found (/usr/sbin/pgbouncer). Install Debian's package with `sudo apt-get install -y pgbouncer` (scripts/ensure-deps.sh pgbouncer).");
+        var binary = FindBinary();
         var port = options.Port == 0 ? LocalPostgres.FreePort() : options.Port;
         var maxClients = options.MaxClientConnections > 0 ? options.MaxClientConnections : fleetBudget;
         var bouncer = new LocalPgBouncer(options, port, serverPort, database, maxClients, logger ?? NullLogger.Instance);
@@ -198,7 +197,11 @@ public sealed class LocalPgBouncer : IAsyncDisposable
 
     /// <summary>Starts it again after <see cref="KillAsync"/> or <see cref="StopAsync"/>: for fault tests.</summary>
     public Task RestartAsync(CancellationToken cancellationToken = default) =>
-        StartProcessAsync(new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer" }.First(File.Exists), cancellationToken);
+        StartProcessAsync(FindBinary(), cancellationToken);
+
+    private static string FindBinary() =>
+        new[] { "/usr/sbin/pgbouncer", "/usr/bin/pgbouncer" }.FirstOrDefault(File.Exists) ?? throw new InvalidOperationException(
+            "PgBouncer was not found (/usr/sbin/pgbouncer). Install Debian's package with `sudo apt-get install -y pgbouncer` (scripts/ensure-deps.sh pgbouncer).");
 
     /// <summary>SIGKILL: PgBouncer dies with every client and server connection; for fault tests.</summary>
     public async Task KillAsync(CancellationToken cancellationToken = default)

@@ -24,6 +24,10 @@ public sealed class BouncerConsole : IAsyncDisposable
         _stream = client.GetStream();
     }
 
+    /// <summary>Whether <paramref name="e"/> is PgBouncer refusing or not answering (rather than a bug here): what callers catch and report.</summary>
+    public static bool IsUnavailable(Exception e) =>
+        e is InvalidOperationException or IOException or SocketException or OperationCanceledException;
+
     /// <summary>Connects and authenticates with the host, port, user, password and database of <paramref name="connectionString"/>.</summary>
     public static async Task<BouncerConsole> ConnectAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -48,7 +48,7 @@ public sealed partial class BouncerSampler(BouncerReader reader, IOptions<Server
             _lastError = null;
             return figures;
         }
-        catch (Exception e) when (e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (BouncerConsole.IsUnavailable(e) && !cancellationToken.IsCancellationRequested)
         {
             if (_lastError is null)
             {
@@ -66,18 +66,25 @@ public sealed partial class BouncerSampler(BouncerReader reader, IOptions<Server
             return;
         }
         using var timer = new PeriodicTimer(options.Value.SampleInterval, time);
-        do
+        try
         {
-            try
+            do
             {
-                await SampleAsync(stoppingToken);
+                try
+                {
+                    await SampleAsync(stoppingToken);
+                }
+                catch (Exception e) when (BouncerConsole.IsUnavailable(e) && !stoppingToken.IsCancellationRequested)
+                {
+                    // Kept in LastError and logged once per outage.
+                }
             }
-            catch (Exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                // Kept in LastError and logged once per outage.
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).AsTask().ContinueWith(t => t.IsCompletedSuccessfully && t.Result, TaskScheduler.Default));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host stops.
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "PgBouncer's admin console does not answer: {Type}: {Reason}")]

@@ -66,17 +66,18 @@ public sealed class ReadinessService(
             noMainPool = "no connection of the main pool: " + Describe(e);
         }
 
-        BouncerLimits? limits = null;
+        BouncerFigures? figures = null;
         var noBouncer = "";
         try
         {
-            limits = (await bouncerRead)?.Limits;
+            figures = await bouncerRead;
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is InvalidOperationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && BouncerConsole.IsUnavailable(e))
         {
             TelemetryLog.CheckFailed(logger, "PgBouncer", e.GetType().Name, e.Message);
             noBouncer = "PgBouncer's admin console did not answer: " + e.GetType().Name;
         }
+        var limits = figures?.Limits;
         var throughBouncer = bouncer is { InPath: true };
         const string askBouncer = "Check that PgBouncer runs and that the node's user is in its admin_users or stats_users (SHOW POOLS, SHOW CONFIG, SHOW DATABASES).";
         const string askServer = "Check that the database answers (GET /health/ready) and that the telemetry pool's role may read pg_settings.";
@@ -122,16 +123,15 @@ public sealed class ReadinessService(
         checks.Add(await metricsCheck);
         if (throughBouncer)
         {
-            if (limits is null)
+            if (figures is null)
             {
                 checks.AddRange(BouncerReadinessChecks.All.Select(name => ReadinessChecks.Unreadable(name, "read from PgBouncer's admin console", noBouncer, askBouncer)));
             }
             else
             {
-                var figures = await bouncerRead;
-                checks.Add(BouncerReadinessChecks.MaxClients(limits, fleet?.FleetMaxSize ?? settings.MaxSize, fleet?.LiveNodes ?? 1, TelemetryDataSource.MaxConnections + 1));
-                checks.Add(BouncerReadinessChecks.Mode(limits, figures!.PoolMode));
-                checks.Add(BouncerReadinessChecks.Lifetime(limits, settings));
+                checks.Add(BouncerReadinessChecks.MaxClients(figures.Limits, fleet?.FleetMaxSize ?? settings.MaxSize, fleet?.LiveNodes ?? 1, TelemetryDataSource.MaxConnections + 1));
+                checks.Add(BouncerReadinessChecks.Mode(figures.Limits, figures.PoolMode));
+                checks.Add(BouncerReadinessChecks.Lifetime(figures.Limits, settings));
             }
         }
         return checks;
