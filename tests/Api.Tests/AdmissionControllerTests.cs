@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using ExamConsole.Api.Admission;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,10 +16,11 @@ public sealed class AdmissionControllerTests : IDisposable
     private AdmissionController Create(int? max, int? queue) =>
         new(Options.Create(new AdmissionOptions { MaxConcurrent = max, QueueLimit = queue, QueueTimeout = TimeSpan.FromSeconds(2) }),
             _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            _time);
+            _time,
+            NullLogger<AdmissionController>.Instance);
 
     private AdmissionController Create(AdmissionOptions options) =>
-        new(Options.Create(options), _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), _time);
+        new(Options.Create(options), _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), _time, NullLogger<AdmissionController>.Instance);
 
     private static AdmissionOptions Adaptive(int? max = 64, int floor = 8, int ceiling = 512) => new()
     {
@@ -255,6 +257,56 @@ public sealed class AdmissionControllerTests : IDisposable
         using var h = await high;
         Assert.True(h.IsAcquired);
         Assert.False(low.IsCompleted);
+    }
+
+    // One round at the limit: tenths of it submits (20 ms), the rest reads (2 ms), each through its limiter.
+    private async Task MixedRoundAsync(AdmissionController gate, RateLimiter reads, RateLimiter submits, int submitTenths)
+    {
+        var limit = gate.State().MaxConcurrent!.Value;
+        var heavy = limit * submitTenths / 10;
+        var leases = new List<(RateLimitLease Lease, bool Submit)>();
+        for (var i = 0; i < limit; i++)
+        {
+            leases.Add((await (i < heavy ? submits : reads).AcquireAsync(), i < heavy));
+        }
+        _time.Advance(TimeSpan.FromMilliseconds(2));
+        leases.Where(l => !l.Submit).ToList().ForEach(l => l.Lease.Dispose());
+        _time.Advance(TimeSpan.FromMilliseconds(18));
+        leases.Where(l => l.Submit).ToList().ForEach(l => l.Lease.Dispose());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Adaptive_MixTurnsToSubmits_LimitHoldsOnlyWhenKindsAreToldApart(bool kinds)
+    {
+        var options = Adaptive(max: 64);
+        options.AdaptiveProbeInterval = TimeSpan.FromHours(1);
+        using var gate = Create(options);
+        var reads = kinds ? gate.For(AdmissionPriority.Low, "HTTP: GET /api/exams/{examId}/paper") : gate.For(AdmissionPriority.Low);
+        var submits = kinds ? gate.For(AdmissionPriority.High, "HTTP: POST /api/attempts/{attemptId}/submit") : gate.For(AdmissionPriority.High);
+        for (var i = 0; i < 10; i++)
+        {
+            await MixedRoundAsync(gate, reads, submits, submitTenths: 1);
+        }
+        var before = gate.State().MaxConcurrent!.Value;
+
+        for (var i = 0; i < 10; i++)
+        {
+            await MixedRoundAsync(gate, reads, submits, submitTenths: 9);
+        }
+        var after = gate.State().MaxConcurrent!.Value;
+
+        // No request got slower, only the mix changed: told apart, the limit does not fall; lumped
+        // together (the first version), the mean latency grew almost five times and it did.
+        if (kinds)
+        {
+            Assert.True(after >= before, $"the limit fell from {before} to {after} on a change of mix");
+        }
+        else
+        {
+            Assert.True(after < before * 0.75, $"lumped together, the limit went from {before} to {after}");
+        }
     }
 
     [Fact]

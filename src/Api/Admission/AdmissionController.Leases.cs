@@ -6,7 +6,7 @@ namespace ExamConsole.Api.Admission;
 // through when released), and the limiter of one priority that ASP.NET Core's middleware calls.
 public sealed partial class AdmissionController
 {
-    private sealed class Waiter(AdmissionController owner, AdmissionPriority priority)
+    private sealed class Waiter(AdmissionController owner, AdmissionPriority priority, int kind)
     {
         private readonly TaskCompletionSource<RateLimitLease> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private CancellationTokenRegistration _cancellation;
@@ -32,9 +32,9 @@ public sealed partial class AdmissionController
         public void Grant()
         {
             Stop();
-            if (!_done.TrySetResult(new Lease(owner, acquired: true, TimeSpan.Zero, _admittedAt, _inFlightAtStart)))
+            if (!_done.TrySetResult(new Lease(owner, acquired: true, TimeSpan.Zero, _admittedAt, _inFlightAtStart, kind)))
             {
-                owner.Release(null, 0);
+                owner.Release(null, 0, kind);
             }
         }
 
@@ -59,7 +59,7 @@ public sealed partial class AdmissionController
         }
     }
 
-    private sealed class Lease(AdmissionController? owner, bool acquired, TimeSpan retryAfter, long? startedAt = null, int inFlightAtStart = 0) : RateLimitLease
+    private sealed class Lease(AdmissionController? owner, bool acquired, TimeSpan retryAfter, long? startedAt = null, int inFlightAtStart = 0, int kind = 0) : RateLimitLease
     {
         private AdmissionController? _owner = owner;
 
@@ -80,11 +80,11 @@ public sealed partial class AdmissionController
 
         protected override void Dispose(bool disposing)
         {
-            Interlocked.Exchange(ref _owner, null)?.Release(startedAt, inFlightAtStart);
+            Interlocked.Exchange(ref _owner, null)?.Release(startedAt, inFlightAtStart, kind);
         }
     }
 
-    private sealed class PriorityLimiter(AdmissionController owner, AdmissionPriority priority) : RateLimiter
+    private sealed class PriorityLimiter(AdmissionController owner, AdmissionPriority priority, int kind) : RateLimiter
     {
         public override TimeSpan? IdleDuration
         {
@@ -107,9 +107,9 @@ public sealed partial class AdmissionController
             };
         }
 
-        protected override RateLimitLease AttemptAcquireCore(int permitCount) => owner.TryAcquire(priority);
+        protected override RateLimitLease AttemptAcquireCore(int permitCount) => owner.TryAcquire(priority, kind);
 
         protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
-            owner.AcquireAsync(priority, cancellationToken);
+            owner.AcquireAsync(priority, kind, cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace ExamConsole.Api.Admission;
@@ -11,7 +12,9 @@ namespace ExamConsole.Api.Admission;
 /// by <see cref="AdmissionOptions.QueueTimeout"/>. In adaptive mode the in-flight limit follows
 /// the latency of the requests it admits (<see cref="GradientLimit"/>): each lease reports, when it
 /// is released, how long it was held and how many were in flight when it was granted. Priorities are
-/// the same in both modes: the limit decides how many are served, the queues who goes next.
+/// the same in both modes: the limit decides how many are served, the queues who goes next. Each
+/// limiter also names the kind of request it admits (an endpoint), so that the adaptive limit
+/// compares each kind's latency with its own.
 /// </summary>
 public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
 {
@@ -21,6 +24,8 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
     private readonly TimeProvider _time;
     private readonly Counter<long> _rejectedCounter;
     private readonly GradientLimit _adaptive;
+    private readonly Dictionary<string, int> _kinds = new(StringComparer.Ordinal);
+    private readonly ILogger<AdmissionController> _logger;
     private AdmissionMode _mode;
     private int _changes;
     private int? _maxConcurrent;
@@ -35,9 +40,10 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
     private long _rateSampleAdmitted;
     private double _admittedPerSecond;
 
-    public AdmissionController(IOptions<AdmissionOptions> options, IMeterFactory meterFactory, TimeProvider time)
+    public AdmissionController(IOptions<AdmissionOptions> options, IMeterFactory meterFactory, TimeProvider time, ILogger<AdmissionController> logger)
     {
         _time = time;
+        _logger = logger;
         _maxConcurrent = options.Value.MaxConcurrent;
         _mode = options.Value.Mode;
         _adaptive = new GradientLimit(options.Value, time, options.Value.MaxConcurrent ?? options.Value.AdaptiveCeiling);
@@ -51,7 +57,7 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
         MaxRetryAfter = options.Value.MaxRetryAfter;
         _idleSince = time.GetTimestamp();
         _rateSampleAt = _idleSince;
-        _limiters = [new PriorityLimiter(this, AdmissionPriority.High), new PriorityLimiter(this, AdmissionPriority.Low)];
+        _limiters = [new PriorityLimiter(this, AdmissionPriority.High, 0), new PriorityLimiter(this, AdmissionPriority.Low, 0)];
         var meter = meterFactory.Create("ExamConsole.Admission");
         meter.CreateObservableGauge("examconsole.admission.in_flight", () => State().InFlight, "{request}", "Teacher requests being served");
         meter.CreateObservableGauge("examconsole.admission.queued", () => State().Queued, "{request}", "Teacher requests waiting for a slot");
@@ -113,6 +119,31 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
     /// <summary>The limiter that admits requests of one priority (shares this gate's slots and queue).</summary>
     public RateLimiter For(AdmissionPriority priority) => _limiters[(int)priority];
 
+    /// <summary>
+    /// A limiter that admits requests of one priority and one kind (an endpoint, e.g. "POST
+    /// /api/attempts/{attemptId}/submit"), sharing this gate's slots and queue; the adaptive limit
+    /// compares the latency of each kind with the kind's own. The first
+    /// <see cref="GradientLimit.MaxKinds"/> - 2 kinds are told apart; later ones share one.
+    /// </summary>
+    public RateLimiter For(AdmissionPriority priority, string kind) => new PriorityLimiter(this, priority, KindOf(kind));
+
+    private int KindOf(string name)
+    {
+        lock (_gate)
+        {
+            if (!_kinds.TryGetValue(name, out var kind))
+            {
+                // 0 is the unnamed kind; the last index is shared by every kind past the first ones.
+                kind = Math.Min(_kinds.Count + 1, GradientLimit.MaxKinds - 1);
+                if (kind < GradientLimit.MaxKinds - 1)
+                {
+                    _kinds[name] = kind;
+                }
+            }
+            return kind;
+        }
+    }
+
     public AdmissionState State()
     {
         lock (_gate)
@@ -170,19 +201,19 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
         return State();
     }
 
-    private RateLimitLease TryAcquire(AdmissionPriority priority)
+    private RateLimitLease TryAcquire(AdmissionPriority priority, int kind)
     {
         lock (_gate)
         {
             if (HasRoom())
             {
-                return Admit();
+                return Admit(kind);
             }
         }
         return Rejected();
     }
 
-    private ValueTask<RateLimitLease> AcquireAsync(AdmissionPriority priority, CancellationToken cancellationToken)
+    private ValueTask<RateLimitLease> AcquireAsync(AdmissionPriority priority, int kind, CancellationToken cancellationToken)
     {
         Waiter? waiter = null;
         Waiter? evicted = null;
@@ -190,7 +221,7 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
         {
             if (HasRoom() && _queues[0].Count + _queues[1].Count == 0)
             {
-                return ValueTask.FromResult(Admit());
+                return ValueTask.FromResult(Admit(kind));
             }
             var queued = _queues[0].Count + _queues[1].Count;
             if (_queueLimit is { } limit && queued >= limit)
@@ -208,7 +239,7 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
             }
             if (evicted is not null || _queueLimit is not { } full || queued < full)
             {
-                waiter = new Waiter(this, priority);
+                waiter = new Waiter(this, priority, kind);
                 waiter.Node = _queues[(int)priority].AddLast(waiter);
             }
         }
@@ -227,12 +258,12 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
 
     private bool HasRoom() => _maxConcurrent is not { } max || _inFlight < max;
 
-    private RateLimitLease Admit()
+    private RateLimitLease Admit(int kind)
     {
         _inFlight++;
         _admitted++;
         SampleRate();
-        return new Lease(this, acquired: true, TimeSpan.Zero, _time.GetTimestamp(), _inFlight);
+        return new Lease(this, acquired: true, TimeSpan.Zero, _time.GetTimestamp(), _inFlight, kind);
     }
 
     private RateLimitLease Rejected(bool countIt = true)
@@ -245,17 +276,21 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
         return new Lease(null, acquired: false, RetryAfterNow());
     }
 
-    // A lease granted at startedAt with inFlightAtStart in flight (counting itself) is returned; the
-    // adaptive limit learns from it. A grant nobody took (no startedAt) teaches nothing.
-    private void Release(long? startedAt, int inFlightAtStart)
+    // A lease of a kind granted at startedAt with inFlightAtStart in flight (counting itself) is
+    // returned; the adaptive limit learns from it. A grant nobody took (no startedAt) teaches nothing.
+    private void Release(long? startedAt, int inFlightAtStart, int kind)
     {
         List<Waiter> admit;
         lock (_gate)
         {
             _inFlight--;
-            if (_mode == AdmissionMode.Adaptive && startedAt is { } start && _adaptive.Sample(_time.GetElapsedTime(start), inFlightAtStart))
+            if (_mode == AdmissionMode.Adaptive && startedAt is { } start && _adaptive.Sample(_time.GetElapsedTime(start), inFlightAtStart, kind))
             {
                 _maxConcurrent = _adaptive.Limit;
+                if (_logger.IsEnabled(LogLevel.Debug))
+                {
+                    LogWindow(_adaptive.Windows, _adaptive.LastRatio, _adaptive.Limit, _adaptive.Probing, _inFlight, _queues[0].Count + _queues[1].Count);
+                }
             }
             if (_inFlight == 0)
             {
@@ -318,4 +353,7 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
             limiter.Dispose();
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Adaptive admission window {Window}: latency {Ratio:F2} times the baseline, limit {Limit} (probe: {Probing}), {InFlight} in flight, {Queued} queued")]
+    private partial void LogWindow(long window, double ratio, int limit, bool probing, int inFlight, int queued);
 }

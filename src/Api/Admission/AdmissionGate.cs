@@ -44,7 +44,11 @@ public static class AdmissionGate
                     return RateLimitPartition.GetNoLimiter(NoneKey);
                 }
                 var controller = context.RequestServices.GetRequiredService<AdmissionController>();
-                return RateLimitPartition.Get(key, k => controller.For(k == HighKey ? AdmissionPriority.High : AdmissionPriority.Low));
+                var priority = key == HighKey ? AdmissionPriority.High : AdmissionPriority.Low;
+                // One partition per endpoint (routing has run): the adaptive limit tells their latencies apart.
+                // Endpoints are the application's, so the partitions are few; a path that matched none shares one.
+                var kind = context.GetEndpoint()?.DisplayName ?? "";
+                return RateLimitPartition.Get(key + " " + kind, _ => controller.For(priority, kind));
             });
         });
         return services;

@@ -24,6 +24,15 @@ namespace ExamConsole.Api.Admission;
 /// admitted at that half. Past the knee a probe costs nothing (the server is saturated at half the limit too);
 /// at the knee it serves fewer for one window in sixty.
 /// </para>
+/// <para>
+/// Latency is compared kind by kind (a kind is an endpoint: a login, a paper read, a full-paper
+/// submit), because the mix moves. Each kind has its own baseline, and a window's short RTT over the
+/// baseline is the sum of its latencies over the sum of its kinds' baselines for the same requests:
+/// how much slower this window's requests were than the same requests without a queue. With one
+/// baseline for all, the first version held a baseline learnt from the reads of the exam's start
+/// and, once saves and submits (ten times longer) took the slots that the priorities give them, read
+/// the change of mix as an overload and cut the limit to its floor (BENCHMARKS.md, issue 17).
+/// </para>
 /// Not thread-safe: the admission controller calls it under its own lock.
 /// </summary>
 public sealed class GradientLimit
@@ -40,15 +49,17 @@ public sealed class GradientLimit
     /// <summary>A probe moves the baseline half way to what it measured: one noisy probe window does not set it alone.</summary>
     private const double ProbeWeight = 0.5;
 
+    /// <summary>Kinds told apart; kinds past this share the last one (a kind is an endpoint, and an API has few).</summary>
+    public const int MaxKinds = 64;
+
     private readonly TimeProvider _time;
+    private readonly Kind[] _kinds = new Kind[MaxKinds];
     private double _limit;
     private bool _probing;
     private int _probeLimit;
     private long _nextProbe;
-    private double _baselineMs;
     private long _windowStart;
     private int _samples;
-    private double _latencySumMs;
     private int _maxInFlight;
 
     public GradientLimit(AdmissionOptions options, TimeProvider time, int initialLimit)
@@ -84,8 +95,11 @@ public sealed class GradientLimit
     /// <summary>True during a probe window: the limit is halved to measure the baseline.</summary>
     public bool Probing => _probing;
 
-    /// <summary>The no-queue latency the windows are compared with (0 before the first full window).</summary>
-    public TimeSpan Baseline => TimeSpan.FromMilliseconds(_baselineMs);
+    /// <summary>The no-queue latency of requests of <paramref name="kind"/> the windows are compared with (0 before its first full window).</summary>
+    public TimeSpan Baseline(int kind = 0) => TimeSpan.FromMilliseconds(_kinds[Math.Clamp(kind, 0, MaxKinds - 1)].BaselineMs);
+
+    /// <summary>The last window's latency over its requests' baselines (1: as fast as without a queue; 0 before the first window compared).</summary>
+    public double LastRatio { get; private set; }
 
     /// <summary>Starts again from <paramref name="limit"/> (clamped to floor and ceiling), keeping the baseline learnt so far.</summary>
     public void Reset(int limit)
@@ -99,8 +113,11 @@ public sealed class GradientLimit
 
     private long ProbeTicks => (long)(ProbeInterval.TotalSeconds * _time.TimestampFrequency);
 
-    /// <summary>One completed request; true when it closed a window and the limit changed.</summary>
-    public bool Sample(TimeSpan latency, int inFlightAtStart)
+    /// <summary>Windows closed so far (each one compared and, unless it held, moved the limit).</summary>
+    public long Windows { get; private set; }
+
+    /// <summary>One completed request of <paramref name="kind"/> (0 to <see cref="MaxKinds"/> - 1); true when it closed a window (the limit may have changed).</summary>
+    public bool Sample(TimeSpan latency, int inFlightAtStart, int kind = 0)
     {
         if (_probing && inFlightAtStart > _probeLimit)
         {
@@ -109,52 +126,91 @@ public sealed class GradientLimit
         }
         var now = _time.GetTimestamp();
         _samples++;
-        _latencySumMs += latency.TotalMilliseconds;
+        ref var of = ref _kinds[Math.Clamp(kind, 0, MaxKinds - 1)];
+        of.Count++;
+        of.SumMs += latency.TotalMilliseconds;
         _maxInFlight = Math.Max(_maxInFlight, inFlightAtStart);
         if (_samples < MinSamples || _time.GetElapsedTime(_windowStart, now) < Window)
         {
             return false;
         }
-        var shortMs = _latencySumMs / _samples;
-        var maxInFlight = _maxInFlight;
+        Windows++;
+        var ratio = WindowRatio();
+        var probed = _probing;
+        var appLimited = _maxInFlight < _limit / 2;
+        LearnBaselines(probed, appLimited || Limit <= Floor);
         StartWindow(now);
-        var before = Limit;
-        if (_probing)
+        if (probed)
         {
             _probing = false;
-            _baselineMs += (shortMs - _baselineMs) * ProbeWeight;
         }
-        else if (Update(shortMs, maxInFlight) && now >= _nextProbe)
+        else if (Update(ratio, appLimited) && now >= _nextProbe)
         {
             _probing = true;
             _probeLimit = Math.Max(Floor, (int)(_limit / 2));
             _nextProbe = now + ProbeTicks;
         }
-        return Limit != before;
+        return true;
+    }
+
+    // The window's latency over what its requests took without a queue, kind by kind (the mix moves).
+    // Kinds seen for the first time have no baseline yet and are left out; 0 when nothing was compared.
+    private double WindowRatio()
+    {
+        double observed = 0, expected = 0;
+        foreach (ref var kind in _kinds.AsSpan())
+        {
+            if (kind.Count > 0 && kind.BaselineMs > 0)
+            {
+                observed += kind.SumMs;
+                expected += kind.Count * kind.BaselineMs;
+            }
+        }
+        LastRatio = expected > 0 ? observed / expected : 0;
+        return LastRatio;
+    }
+
+    // Each kind's baseline from this window: the first window sets it; a faster window pulls it down
+    // (in proportion to how many requests say so, so that two lucky requests do not); it rises only
+    // on evidence that the latency is not the gate's own queue, or half way to a probe's measure.
+    private void LearnBaselines(bool probe, bool evidence)
+    {
+        foreach (ref var kind in _kinds.AsSpan())
+        {
+            if (kind.Count == 0)
+            {
+                continue;
+            }
+            var meanMs = kind.SumMs / kind.Count;
+            var weight = Math.Min(1.0, kind.Count / (double)MinSamples);
+            if (kind.BaselineMs <= 0)
+            {
+                kind.BaselineMs = meanMs;
+            }
+            else if (probe)
+            {
+                kind.BaselineMs += (meanMs - kind.BaselineMs) * ProbeWeight * weight;
+            }
+            else if (meanMs < kind.BaselineMs)
+            {
+                kind.BaselineMs += (meanMs - kind.BaselineMs) * BaselineFall * weight;
+            }
+            else if (evidence)
+            {
+                kind.BaselineMs += (meanMs - kind.BaselineMs) * BaselineRise * weight;
+            }
+        }
     }
 
     // Returns whether the gate was full (the limit, not demand, decided how many were in flight).
-    private bool Update(double shortMs, int maxInFlight)
+    private bool Update(double ratio, bool appLimited)
     {
-        var appLimited = maxInFlight < _limit / 2;
-        if (_baselineMs <= 0)
-        {
-            _baselineMs = shortMs;
-        }
-        else if (shortMs < _baselineMs)
-        {
-            _baselineMs += (shortMs - _baselineMs) * BaselineFall;
-        }
-        else if (appLimited || Limit <= Floor)
-        {
-            _baselineMs += (shortMs - _baselineMs) * BaselineRise;
-        }
-        // Too few in flight to tell anything about the limit (Gradient2's rule): hold it.
-        if (appLimited || shortMs <= 0)
+        // Too few in flight to tell anything about the limit (Gradient2's rule), or nothing to compare: hold it.
+        if (appLimited || ratio <= 0)
         {
             return false;
         }
-        var gradient = Math.Clamp(Tolerance * _baselineMs / shortMs, MinGradient, 1.0);
+        var gradient = Math.Clamp(Tolerance / ratio, MinGradient, 1.0);
         var target = _limit * gradient + Math.Sqrt(_limit);
         _limit = Math.Clamp(_limit * (1 - Smoothing) + target * Smoothing, Floor, Ceiling);
         return true;
@@ -164,7 +220,19 @@ public sealed class GradientLimit
     {
         _windowStart = now;
         _samples = 0;
-        _latencySumMs = 0;
         _maxInFlight = 0;
+        foreach (ref var kind in _kinds.AsSpan())
+        {
+            kind.Count = 0;
+            kind.SumMs = 0;
+        }
+    }
+
+    // One kind of request: its baseline, and this window's requests of it.
+    private struct Kind
+    {
+        public double BaselineMs;
+        public int Count;
+        public double SumMs;
     }
 }

@@ -179,7 +179,7 @@ public sealed class GradientLimitTests
 
         Assert.InRange(limits.TakeLast(100).Min(), (int)Settled - 2, (int)Settled + 2);
         Assert.InRange(limits.TakeLast(100).Max(), (int)Settled - 2, (int)Settled + 2);
-        Assert.InRange(limit.Baseline.TotalMilliseconds, BaseMs * 0.99, BaseMs * 1.01);
+        Assert.InRange(limit.Baseline().TotalMilliseconds, BaseMs * 0.99, BaseMs * 1.01);
     }
 
     [Fact]
@@ -194,5 +194,43 @@ public sealed class GradientLimitTests
 
         Assert.True(limits.Take(20).Min() < Settled * 0.75, $"the limit did not come down: lowest {limits.Take(20).Min()}");
         Assert.InRange(limits[^1], (int)Settled - 4, (int)Settled + 4);
+    }
+
+    [Fact]
+    public void Limit_MixTurnsFromReadsToSubmits_IsNotTakenForAnOverload()
+    {
+        // Reads (kind 1) take 2 ms and submits (kind 2) 20 ms without a queue; past the knee both wait alike.
+        const double readMs = 2, submitMs = 20;
+        var limit = Create(Knee);
+        List<int?> Mixed(int windows, int submitsOfTwenty)
+        {
+            var limits = new List<int?>(windows);
+            var step = Options.AdaptiveWindow / Options.AdaptiveMinSamples;
+            for (var w = 0; w < windows; w++)
+            {
+                var slowdown = Math.Max(1.0, limit.Limit / (double)Knee);
+                var inFlight = limit.Limit;
+                for (var i = 0; i < Options.AdaptiveMinSamples; i++)
+                {
+                    _time.Advance(step);
+                    var submit = i < submitsOfTwenty;
+                    limit.Sample(TimeSpan.FromMilliseconds((submit ? submitMs : readMs) * slowdown), inFlight, submit ? 2 : 1);
+                }
+                limits.Add(limit.Probing ? null : limit.Limit);
+            }
+            return limits;
+        }
+
+        // The exam's start: reads, and a few submits.
+        var reads = Held(Mixed(150, submitsOfTwenty: 2));
+        // Then saves and submits take most slots (their priority gives them the slots first): the mean
+        // latency grows nine times, but no request is slower than it was at the same limit.
+        var submits = Held(Mixed(300, submitsOfTwenty: 18));
+
+        Assert.InRange(reads[^1], (int)Settled - 2, (int)Settled + 2);
+        Assert.True(submits.Min() >= Settled * 0.9, $"the change of mix cut the limit to {submits.Min()} (settled: {Settled:F0})");
+        Assert.InRange(submits[^1], (int)Settled - 2, (int)Settled + 2);
+        Assert.InRange(limit.Baseline(2).TotalMilliseconds, submitMs * 0.95, submitMs * 1.05);
+        Assert.InRange(limit.Baseline(1).TotalMilliseconds, readMs * 0.95, readMs * 1.05);
     }
 }
