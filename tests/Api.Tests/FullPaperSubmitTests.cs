@@ -39,6 +39,8 @@ public sealed class FullPaperSubmitTests(ApiFixture fixture)
         Assert.Equal(sentPairs, await fixture.Data.ScalarAsync<string>(
             "SELECT string_agg(question_id || ':' || option_id, ',' ORDER BY (question_id || ':' || option_id) COLLATE \"C\") FROM attempt_answers WHERE attempt_id = @a", ("a", attempt.Id)));
         Assert.Equal(Questions, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM attempt_answers WHERE attempt_id = @a AND from_submission", ("a", attempt.Id)));
+        // The full paper's jsonb is compressed, with lz4 (migration SubmissionAnswersLz4), not pglz.
+        Assert.Equal("lz4", await fixture.Data.ScalarAsync<string>("SELECT pg_column_compression(answers) FROM submissions WHERE attempt_id = @a", ("a", attempt.Id)));
     }
 
     [Fact]

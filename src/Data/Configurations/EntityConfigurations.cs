@@ -87,7 +87,9 @@ internal sealed class SubmissionConfiguration : IEntityTypeConfiguration<Submiss
         builder.HasIndex(s => s.AttemptId).IsUnique();
         builder.HasIndex(s => s.ReceiptId).IsUnique();
         builder.HasOne<Attempt>().WithMany().HasForeignKey(s => s.AttemptId);
-        builder.Property(s => s.Answers).HasColumnType("jsonb");
+        // lz4, not the default pglz: a full paper's jsonb (about 5 KB) is compressed on every insert,
+        // and pglz cost 2 to 3 times more CPU per submission (BENCHMARKS.md, issue 15).
+        builder.Property(s => s.Answers).HasColumnType("jsonb").UseCompressionMethod("lz4");
     }
 }
 

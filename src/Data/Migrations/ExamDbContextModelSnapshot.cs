@@ -364,7 +364,8 @@ namespace ExamConsole.Data.Migrations
                     b.Property<string>("Answers")
                         .IsRequired()
                         .HasColumnType("jsonb")
-                        .HasColumnName("answers");
+                        .HasColumnName("answers")
+                        .HasAnnotation("Npgsql:Compression:", "lz4");
 
                     b.Property<long>("AttemptId")
                         .HasColumnType("bigint")
