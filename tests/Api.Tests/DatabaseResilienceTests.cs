@@ -162,10 +162,28 @@ public sealed class DatabaseResilienceTests : IDisposable
                 (DatabaseResilience.Closed, DatabaseResilience.Isolated, "90000", "-"),
             ],
             Transitions());
+        Assert.Equal(
+            ["Database circuit open by alice: it was closed, it is isolated", "Database circuit close by alice: it was isolated, it is closed"],
+            OperatorLines());
     }
+
+    [Fact]
+    public async Task Breaker_ClosedByOperatorWhenAlreadyClosed_IsLoggedThoughNothingChanged()
+    {
+        var resilience = Create(logger: _log);
+
+        await resilience.CloseAsync("alice");
+
+        Assert.Empty(Transitions());
+        Assert.Equal(["Database circuit close by alice: it was closed, it is closed"], OperatorLines());
+    }
+
+    private List<string> OperatorLines() =>
+        _log.Collector.GetSnapshot().Where(l => l.GetStructuredStateValue("Actor") is not null).Select(l => l.Message).ToList();
 
     private List<(string? State, string? Previous, string? DurationMs, string? Cause)> Transitions() =>
         _log.Collector.GetSnapshot()
+            .Where(l => l.GetStructuredStateValue("PreviousState") is not null)
             .Select(l => (l.GetStructuredStateValue("State"), l.GetStructuredStateValue("PreviousState"), l.GetStructuredStateValue("DurationMs"), l.GetStructuredStateValue("Cause")))
             .ToList();
 

@@ -148,13 +148,21 @@ public sealed partial class DatabaseResilience : ICircuitControl
     /// <summary>Opens the circuit until <see cref="CloseAsync"/>: database work fails fast, submissions go to the spool.</summary>
     public async Task OpenAsync(string actor)
     {
+        var before = State;
         await _manual.IsolateAsync();
+        LogOperatorChange("open", actor, before, State);
         StateChanged?.Invoke(Isolated, actor);
     }
 
+    /// <summary>
+    /// Closes the circuit. On a circuit already closed (the breaker closed itself after a trial, or a
+    /// fleet setting is applied again) Polly raises no transition: the line naming the operator is the only one.
+    /// </summary>
     public async Task CloseAsync(string actor)
     {
+        var before = State;
         await _manual.CloseAsync();
+        LogOperatorChange("close", actor, before, State);
         StateChanged?.Invoke(Closed, actor);
     }
 
@@ -190,4 +198,7 @@ public sealed partial class DatabaseResilience : ICircuitControl
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Database circuit is now {State} after {PreviousState} for {DurationMs} ms (last failure: {Cause})")]
     private partial void LogStateChanged(string state, string previousState, long durationMs, string cause);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database circuit {Action} by {Actor}: it was {Before}, it is {After}")]
+    private partial void LogOperatorChange(string action, string actor, string before, string after);
 }
