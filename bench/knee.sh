@@ -8,7 +8,8 @@
 #   ADMIN_PASSWORD=... bench/knee.sh [limits...]    # default: 8 16 32 64 128 256 1024
 #   ADMIN_PASSWORD=... bench/knee.sh 32 64 adaptive # "adaptive": the gate's adaptive mode (issue 17),
 #                                                   # its limit in force sampled every second to
-#                                                   # .data/bench/knee/limit-adaptive-trace.csv
+#                                                   # .data/bench/knee/limit-adaptive-trace.csv,
+#                                                   # with the circuit's state
 #
 # Settings (environment): URL (http://127.0.0.1:5080), DB (the local cluster), RATE (150 teachers/s),
 # SECONDS_PER_RUN (30), FIRST_TEACHER (1), EXAM_SLOT (1: the first run's; each run sits the next
@@ -29,30 +30,23 @@ teachers=$((rate * seconds))
 out=.data/bench/knee
 mkdir -p "$out"
 
+scripts/ensure-deps.sh jq
 dotnet build -c Release bench/ExamDay --nologo -v quiet >/dev/null
-token=$(curl -sf -X POST "$url/api/admin/auth/login" -H 'content-type: application/json' \
-  -d "{\"username\":\"${ADMIN_USER:-admin}\",\"password\":\"$ADMIN_PASSWORD\"}" | sed -E 's/.*"token":"([^"]+)".*/\1/')
-throttle() {
-  local body="{\"mode\":\"fixed\",\"maxConcurrent\":$1,\"queueLimit\":$queue}"
-  [ "$1" = adaptive ] && body="{\"mode\":\"adaptive\",\"maxConcurrent\":null,\"queueLimit\":$queue}"
-  curl -sf -X PUT "$url/api/admin/throttle" -H "authorization: Bearer $token" -H 'content-type: application/json' \
-    -d "$body" >/dev/null
-}
-# The limit in force, once a second, while an adaptive run lasts.
+source bench/admin.sh
+admin_login
+# The limit in force and the circuit's state, once a second, while an adaptive run lasts: one row
+# per sample, its fields empty when the host did not answer.
 trace_limit() {
-  echo "utc,limit,in_flight,queued,rejected_total" >"$1"
+  echo "utc,limit,in_flight,queued,rejected_total,circuit" >"$1"
   while true; do
-    curl -sf "$url/api/admin/throttle" -H "authorization: Bearer $token" |
-      sed -E 's/.*"limit":([0-9null]+).*"inFlight":([0-9]+),"queued":([0-9]+),"rejectedTotal":([0-9]+).*/\1,\2,\3,\4/' |
-      sed "s/^/$(date -u +%H:%M:%S),/" >>"$1" || true
-    echo >>"$1"
+    echo "$(date -u +%H:%M:%S),$(admin_sample)" >>"$1"
     sleep 1
   done
 }
-before=$(curl -sf "$url/api/admin/throttle" -H "authorization: Bearer $token" | sed -E 's/.*"maxConcurrent":([0-9null]+).*/\1/')
+before=$(admin_get throttle | jq -r .maxConcurrent)
 
 for limit in "${limits[@]}"; do
-  throttle "$limit"
+  throttle "$limit" "$queue"
   tracer=""
   if [ "$limit" = adaptive ]; then
     trace_limit "$out/limit-adaptive-trace.csv" &
@@ -65,9 +59,10 @@ for limit in "${limits[@]}"; do
     | sed -n '/^ExamDay against/,$p'
   if [ -n "$tracer" ]; then
     kill "$tracer" 2>/dev/null || true
-    echo "adaptive limit over the run (min / last / max): $(tail -n +2 "$out/limit-adaptive-trace.csv" | cut -d, -f2 | sort -n | head -1) / $(tail -1 "$out/limit-adaptive-trace.csv" | cut -d, -f2) / $(tail -n +2 "$out/limit-adaptive-trace.csv" | cut -d, -f2 | sort -n | tail -1)"
+    echo "adaptive limit over the run (min / last / max): $(tail -n +2 "$out/limit-adaptive-trace.csv" | cut -d, -f2 | grep . |
+      jq -sr 'if length == 0 then "no samples" else "\(min) / \(last) / \(max)" end')"
   fi
   slot=$((slot + 1))
 done
-throttle "$before"
+throttle "$before" "$queue"
 echo "Throttle back at $before. Reports: $out/limit-*.json"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the machine has what the run and test commands need, installing it through apt when
 # run as root, or saying exactly what to install otherwise.
-#   scripts/ensure-deps.sh postgresql [pgbouncer] [chromium] [prometheus]
+#   scripts/ensure-deps.sh postgresql [pgbouncer] [chromium] [prometheus] [jq]
 set -euo pipefail
 
 missing=()
@@ -27,6 +27,10 @@ for need in "$@"; do
       if ! command -v promtool >/dev/null 2>&1; then
         missing+=(prometheus)
       fi
+      ;;
+    jq)
+      # The bench scripts read the operator API's JSON with it.
+      command -v jq >/dev/null 2>&1 || missing+=(jq)
       ;;
     *) echo "ensure-deps: unknown dependency '$need'" >&2; exit 2 ;;
   esac

@@ -2,7 +2,9 @@ using System.Net.Sockets;
 using ExamConsole.Api.Resilience;
 using ExamConsole.Data.Pool;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
@@ -15,8 +17,9 @@ public sealed class DatabaseResilienceTests : IDisposable
 {
     private readonly FakeTimeProvider _time = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly FakeLogger<DatabaseResilience> _log = new();
 
-    private DatabaseResilience Create(int maxRetries = 2) => new(
+    private DatabaseResilience Create(int maxRetries = 2, ILogger<DatabaseResilience>? logger = null) => new(
         Options.Create(new ResilienceOptions
         {
             MaxRetries = maxRetries,
@@ -28,7 +31,7 @@ public sealed class DatabaseResilienceTests : IDisposable
         }),
         _services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
         _time,
-        NullLogger<DatabaseResilience>.Instance);
+        logger ?? NullLogger<DatabaseResilience>.Instance);
 
     private static NpgsqlException NetworkError() => new("Exception while connecting", new SocketException((int)SocketError.ConnectionReset));
 
@@ -119,6 +122,70 @@ public sealed class DatabaseResilienceTests : IDisposable
         Assert.Equal(DatabaseResilience.Closed, resilience.State);
         Assert.Equal([(DatabaseResilience.Isolated, "alice"), (DatabaseResilience.Closed, "alice")], changes);
     }
+
+    [Fact]
+    public async Task Breaker_OpenHalfOpenClosed_EachTransitionLogsTheStateItLeftAndForHowLong()
+    {
+        var resilience = Create(logger: _log);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        for (var i = 0; i < 4; i++)
+        {
+            await Assert.ThrowsAsync<NpgsqlException>(async () => await resilience.Once.ExecuteAsync<int>(_ => throw NetworkError()));
+        }
+        _time.Advance(TimeSpan.FromSeconds(6));
+        // The trial operation takes 250 ms: the time spent half open.
+        await resilience.Once.ExecuteAsync(_ => { _time.Advance(TimeSpan.FromMilliseconds(250)); return ValueTask.FromResult(1); });
+
+        Assert.Equal(
+            [
+                (DatabaseResilience.Open, DatabaseResilience.Closed, "2000", nameof(NpgsqlException)),
+                (DatabaseResilience.HalfOpen, DatabaseResilience.Open, "6000", "-"),
+                (DatabaseResilience.Closed, DatabaseResilience.HalfOpen, "250", "-"),
+            ],
+            Transitions());
+        Assert.All(_log.Collector.GetSnapshot(), l => Assert.Equal(LogLevel.Warning, l.Level));
+        Assert.Equal("Database circuit is now open after closed for 2000 ms (last failure: NpgsqlException)", _log.Collector.GetSnapshot()[0].Message);
+    }
+
+    [Fact]
+    public async Task Breaker_OpenedAndClosedByOperator_BothTransitionsAreLoggedWithTheirDurations()
+    {
+        var resilience = Create(logger: _log);
+
+        await resilience.OpenAsync("alice");
+        _time.Advance(TimeSpan.FromSeconds(90));
+        await resilience.CloseAsync("alice");
+
+        Assert.Equal(
+            [
+                (DatabaseResilience.Isolated, DatabaseResilience.Closed, "0", "-"),
+                (DatabaseResilience.Closed, DatabaseResilience.Isolated, "90000", "-"),
+            ],
+            Transitions());
+        Assert.Equal(
+            ["Database circuit open by alice: it was closed, it is isolated", "Database circuit close by alice: it was isolated, it is closed"],
+            OperatorLines());
+    }
+
+    [Fact]
+    public async Task Breaker_ClosedByOperatorWhenAlreadyClosed_IsLoggedThoughNothingChanged()
+    {
+        var resilience = Create(logger: _log);
+
+        await resilience.CloseAsync("alice");
+
+        Assert.Empty(Transitions());
+        Assert.Equal(["Database circuit close by alice: it was closed, it is closed"], OperatorLines());
+    }
+
+    private List<string> OperatorLines() =>
+        _log.Collector.GetSnapshot().Where(l => l.GetStructuredStateValue("Actor") is not null).Select(l => l.Message).ToList();
+
+    private List<(string? State, string? Previous, string? DurationMs, string? Cause)> Transitions() =>
+        _log.Collector.GetSnapshot()
+            .Where(l => l.GetStructuredStateValue("PreviousState") is not null)
+            .Select(l => (l.GetStructuredStateValue("State"), l.GetStructuredStateValue("PreviousState"), l.GetStructuredStateValue("DurationMs"), l.GetStructuredStateValue("Cause")))
+            .ToList();
 
     [Fact]
     public async Task SpoolOnly_ForcedFallbackOrIsolatedCircuit_IsOnAndOtherwiseOff()

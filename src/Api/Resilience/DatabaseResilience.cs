@@ -37,10 +37,18 @@ public sealed partial class DatabaseResilience : ICircuitControl
     private readonly CircuitBreakerStateProvider _state = new();
     private readonly ILogger<DatabaseResilience> _logger;
     private readonly Counter<long> _transitions;
+    private readonly TimeProvider _time;
+    // The state the last transition left the circuit in, and when: each transition's log line says what it
+    // left and for how long. Polly raises its callbacks one at a time, but OpenAsync/CloseAsync may race them.
+    private readonly Lock _transitionLock = new();
+    private string _lastState = Closed;
+    private long _lastChangedAt;
 
     public DatabaseResilience(IOptions<ResilienceOptions> options, IMeterFactory meterFactory, TimeProvider time, ILogger<DatabaseResilience> logger, ILoggerFactory? loggerFactory = null)
     {
         _logger = logger;
+        _time = time;
+        _lastChangedAt = time.GetTimestamp();
         var o = options.Value;
         var telemetry = new TelemetryOptions
         {
@@ -140,20 +148,38 @@ public sealed partial class DatabaseResilience : ICircuitControl
     /// <summary>Opens the circuit until <see cref="CloseAsync"/>: database work fails fast, submissions go to the spool.</summary>
     public async Task OpenAsync(string actor)
     {
+        var before = State;
         await _manual.IsolateAsync();
+        LogOperatorChange("open", actor, before, State);
         StateChanged?.Invoke(Isolated, actor);
     }
 
+    /// <summary>
+    /// Closes the circuit. On a circuit already closed (the breaker closed itself after a trial, or a
+    /// fleet setting is applied again) Polly raises no transition: the line naming the operator is the only one.
+    /// </summary>
     public async Task CloseAsync(string actor)
     {
+        var before = State;
         await _manual.CloseAsync();
+        LogOperatorChange("close", actor, before, State);
         StateChanged?.Invoke(Closed, actor);
     }
 
     private ValueTask Changed(string state, string? cause, bool isManual)
     {
         _transitions.Add(1, new KeyValuePair<string, object?>("state", state));
-        LogStateChanged(state, cause ?? "-");
+        string previous;
+        TimeSpan lasted;
+        lock (_transitionLock)
+        {
+            var now = _time.GetTimestamp();
+            previous = _lastState;
+            lasted = _time.GetElapsedTime(_lastChangedAt, now);
+            _lastState = state;
+            _lastChangedAt = now;
+        }
+        LogStateChanged(state, previous, (long)lasted.TotalMilliseconds, cause ?? "-");
         if (!isManual)
         {
             // Manual changes are raised by OpenAsync/CloseAsync, with their actor.
@@ -170,6 +196,9 @@ public sealed partial class DatabaseResilience : ICircuitControl
         _ => 0,
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Database circuit is now {State} (last failure: {Cause})")]
-    private partial void LogStateChanged(string state, string cause);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database circuit is now {State} after {PreviousState} for {DurationMs} ms (last failure: {Cause})")]
+    private partial void LogStateChanged(string state, string previousState, long durationMs, string cause);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Database circuit {Action} by {Actor}: it was {Before}, it is {After}")]
+    private partial void LogOperatorChange(string action, string actor, string before, string after);
 }
