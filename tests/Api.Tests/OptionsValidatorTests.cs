@@ -70,11 +70,11 @@ public sealed class OptionsValidatorTests
     }
 
     [Theory]
-    [InlineData(0.9, 0.2, "Admission:AdaptiveTolerance must be between 1 and 10 (got 0.9).")]
-    [InlineData(1.2, 0, "Admission:AdaptiveSmoothing must be between 0.01 and 1 (got 0).")]
-    public void Admission_AdaptiveNonsense_IsRefused(double tolerance, double smoothing, string expected)
+    [InlineData(0.9, 0.5, "Admission:AdaptiveStep must be between 0.05 and 0.5 (got 0.9).")]
+    [InlineData(0.15, 0, "Admission:AdaptiveSmoothing must be between 0.01 and 1 (got 0).")]
+    public void Admission_AdaptiveNonsense_IsRefused(double step, double smoothing, string expected)
     {
-        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { AdaptiveTolerance = tolerance, AdaptiveSmoothing = smoothing });
+        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { AdaptiveStep = step, AdaptiveSmoothing = smoothing });
 
         Assert.Equal(expected, Assert.Single(result.Failures!));
     }

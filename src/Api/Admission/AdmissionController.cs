@@ -289,7 +289,7 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
                 _maxConcurrent = _adaptive.Limit;
                 if (_logger.IsEnabled(LogLevel.Debug))
                 {
-                    LogWindow(_adaptive.Windows, _adaptive.LastRatio, _adaptive.Limit, _adaptive.Probing, _inFlight, _queues[0].Count + _queues[1].Count);
+                    LogWindow(_adaptive.Windows, _adaptive.LastRatio, _adaptive.Limit, _adaptive.Centre, _adaptive.Elasticity ?? double.NaN, _inFlight, _queues[0].Count + _queues[1].Count);
                 }
             }
             if (_inFlight == 0)
@@ -354,6 +354,6 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Adaptive admission window {Window}: latency {Ratio:F2} times the baseline, limit {Limit} (probe: {Probing}), {InFlight} in flight, {Queued} queued")]
-    private partial void LogWindow(long window, double ratio, int limit, bool probing, int inFlight, int queued);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Adaptive admission window {Window}: latency {Ratio:F2} times the baseline, limit {Limit} around {Centre}, elasticity {Elasticity:F2}, {InFlight} in flight, {Queued} queued")]
+    private partial void LogWindow(long window, double ratio, int limit, int centre, double elasticity, int inFlight, int queued);
 }

@@ -48,20 +48,17 @@ public sealed class AdmissionOptions
     /// <summary>The adaptive limit never goes above this (a quiet server would otherwise raise it without end).</summary>
     public int AdaptiveCeiling { get; set; } = 512;
 
-    /// <summary>How much slower than the baseline a window may be before the limit comes down (1.2: 20 %).</summary>
-    public double AdaptiveTolerance { get; set; } = 1.2;
+    /// <summary>How far above and below its centre the adaptive limit is held in each half of a cycle, to measure what more or fewer in flight serve (0.15: 15 %).</summary>
+    public double AdaptiveStep { get; set; } = 0.15;
 
-    /// <summary>How much of each window's verdict the limit takes (0.2: a fifth), so one window does not swing it.</summary>
-    public double AdaptiveSmoothing { get; set; } = 0.2;
+    /// <summary>How much of each cycle's measure of throughput against the limit is taken (0.5: half), so that one noisy cycle does not swing the limit.</summary>
+    public double AdaptiveSmoothing { get; set; } = 0.5;
 
-    /// <summary>The shortest window of completed requests the limit is recomputed from.</summary>
+    /// <summary>The shortest window of completed requests (a cycle is four windows: two above the centre, two below).</summary>
     public TimeSpan AdaptiveWindow { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The fewest completed requests a window needs: a quiet node keeps its limit rather than judge from two requests.</summary>
     public int AdaptiveMinSamples { get; set; } = 20;
-
-    /// <summary>How often, while the gate is full, the adaptive limit is halved for one window to re-measure latency without a queue.</summary>
-    public TimeSpan AdaptiveProbeInterval { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>Refuses nonsense admission settings at start, naming the key and the accepted range.</summary>
@@ -90,11 +87,10 @@ public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOption
         check.Require(Enum.IsDefined(o.Mode), nameof(o.Mode), "must be Fixed or Adaptive", o.Mode.ToString());
         check.Between(nameof(o.AdaptiveFloor), o.AdaptiveFloor, 1, AdmissionOptions.LimitMax);
         check.Between(nameof(o.AdaptiveCeiling), o.AdaptiveCeiling, Math.Max(1, o.AdaptiveFloor), AdmissionOptions.LimitMax);
-        check.Between(nameof(o.AdaptiveTolerance), o.AdaptiveTolerance, 1.0, 10.0);
+        check.Between(nameof(o.AdaptiveStep), o.AdaptiveStep, 0.05, 0.5);
         check.Between(nameof(o.AdaptiveSmoothing), o.AdaptiveSmoothing, 0.01, 1.0);
         check.Between(nameof(o.AdaptiveWindow), o.AdaptiveWindow, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         check.Between(nameof(o.AdaptiveMinSamples), o.AdaptiveMinSamples, 1, 100_000);
-        check.Between(nameof(o.AdaptiveProbeInterval), o.AdaptiveProbeInterval, TimeSpan.FromSeconds(1), TimeSpan.FromHours(1));
         return check.Result;
     }
 }

@@ -1,63 +1,58 @@
 namespace ExamConsole.Api.Admission;
 
 /// <summary>
-/// The adaptive in-flight limit: Netflix's Gradient2 (concurrency-limits) with a baseline that
-/// does not creep. Each completed request reports its latency and how many were in flight when it
-/// started; once a window is full (<see cref="AdmissionOptions.AdaptiveWindow"/> and
-/// <see cref="AdmissionOptions.AdaptiveMinSamples"/>), its mean latency (the short RTT) is
-/// compared with the baseline (the long RTT):
-/// <c>limit = clamp(limit * (1 - s) + s * (limit * gradient + sqrt(limit)), floor, ceiling)</c>,
-/// gradient = clamp(tolerance * baseline / short, 0.5, 1). While latency stays within the tolerance
-/// the limit grows by a queue's worth (sqrt) each window; past it the limit shrinks, at most by
-/// half a window. On a server whose latency grows with what it holds, this settles where latency
-/// is tolerance times the baseline, plus a small queue: the knee, found and held.
+/// The adaptive in-flight limit: a climb up the node's throughput curve to its top, the knee. It
+/// perturbs the limit and observes (as a solar charger finds its maximum power point): around a
+/// centre it holds the limit <see cref="AdmissionOptions.AdaptiveStep"/> above for two windows, then
+/// as much below for two, and measures the work done in the second window of each (the first lets
+/// the requests admitted at the other limit drain). Their ratio gives the elasticity of throughput
+/// to the limit, <c>e = ln(X_high / X_low) / ln(high / low)</c>: about 1 below the knee (more in
+/// flight, more served), about 0 on the plateau, below 0 past it (more in flight, less served). The
+/// elasticity is smoothed (<see cref="AdmissionOptions.AdaptiveSmoothing"/>) and the centre moves by
+/// <c>exp(gain * e)</c>, at most a fifth a cycle, between the floor and the ceiling: up while more
+/// in flight buys throughput, down once it costs throughput.
 /// <para>
-/// The baseline is the departure from Gradient2. Its long RTT is an average of recent windows, so
-/// under sustained load it follows the short RTT up and the limit drifts towards the ceiling. Here
-/// the baseline falls towards a faster window, but rises only on evidence that the latency is not
-/// our own queue: a window with less than half the limit in flight (the gate was not the
-/// constraint), or one with the limit at its floor (nothing more to shed). That alone cannot
-/// correct a baseline learnt under overload (a start far above the knee), nor follow a server that
-/// got slower for every request while it stays busy; so, as Envoy's adaptive concurrency filter
-/// does, the limit is halved for one window every <see cref="AdmissionOptions.AdaptiveProbeInterval"/>
-/// while the gate is full, and the baseline moves half way to the latency of the requests
-/// admitted at that half. Past the knee a probe costs nothing (the server is saturated at half the limit too);
-/// at the knee it serves fewer for one window in sixty.
+/// Work, not requests: each completed request counts as the latency its kind (an endpoint: a
+/// login, a paper read, a full-paper submit) has without a queue, its baseline. A window of submits
+/// is more work than one of paper reads, so a change of mix between the two halves of a cycle is not
+/// read as a change of throughput. Each kind's baseline falls towards a faster window and rises only
+/// on evidence that the latency is not the gate's own queue (few in flight, or the limit at its floor).
 /// </para>
 /// <para>
-/// Latency is compared kind by kind (a kind is an endpoint: a login, a paper read, a full-paper
-/// submit), because the mix moves. Each kind has its own baseline, and a window's short RTT over the
-/// baseline is the sum of its latencies over the sum of its kinds' baselines for the same requests:
-/// how much slower this window's requests were than the same requests without a queue. With one
-/// baseline for all, the first version held a baseline learnt from the reads of the exam's start
-/// and, once saves and submits (ten times longer) took the slots that the priorities give them, read
-/// the change of mix as an overload and cut the limit to its floor (BENCHMARKS.md, issue 17).
+/// Why not a latency gradient (Netflix's Gradient2, Envoy's filter), the first version: on the 2-core
+/// node the load generator, PostgreSQL and the host share, latency grows long before throughput stops
+/// growing (with group commit, more submits in flight make bigger batches), so a limit that holds
+/// latency near its no-queue baseline sat at its floor while thousands queued and goodput fell to
+/// 59 % of the best fixed limit's (BENCHMARKS.md, issue 17). Throughput is what the gate protects.
 /// </para>
-/// Not thread-safe: the admission controller calls it under its own lock.
+/// A cycle is held (the centre does not move) when either measured window had fewer than half its
+/// limit in flight: demand, not the limit, decided what was served. Not thread-safe: the admission
+/// controller calls it under its own lock.
 /// </summary>
 public sealed class GradientLimit
 {
-    /// <summary>Gradient2's bound: one window never takes more than half the limit away (an outlier is not an overload).</summary>
-    private const double MinGradient = 0.5;
-
-    /// <summary>How fast the baseline falls towards a faster window: half way each window, so one odd window moves it, not all the way.</summary>
-    private const double BaselineFall = 0.5;
-
-    /// <summary>How fast it rises on evidence (see the class remarks): slowly, about 10 windows to follow a new latency.</summary>
-    private const double BaselineRise = 0.1;
-
-    /// <summary>A probe moves the baseline half way to what it measured: one noisy probe window does not set it alone.</summary>
-    private const double ProbeWeight = 0.5;
-
     /// <summary>Kinds told apart; kinds past this share the last one (a kind is an endpoint, and an API has few).</summary>
     public const int MaxKinds = 64;
 
+    /// <summary>How far one cycle moves the centre per unit of elasticity (log scale): 0.25 past the knee takes a tenth off a cycle.</summary>
+    private const double Gain = 0.4;
+
+    /// <summary>The largest move of one cycle (log scale): about a fifth up or down.</summary>
+    private const double MaxLogStep = 0.2;
+
+    /// <summary>How fast a baseline falls towards a faster window: half way each window.</summary>
+    private const double BaselineFall = 0.5;
+
+    /// <summary>How fast it rises on evidence: slowly, about 10 windows to follow a new latency.</summary>
+    private const double BaselineRise = 0.1;
+
     private readonly TimeProvider _time;
     private readonly Kind[] _kinds = new Kind[MaxKinds];
-    private double _limit;
-    private bool _probing;
-    private int _probeLimit;
-    private long _nextProbe;
+    private double _centre;
+    private int _phase;
+    private double _highWork;
+    private bool _highSaturated;
+    private double? _elasticity;
     private long _windowStart;
     private int _samples;
     private int _maxInFlight;
@@ -66,11 +61,10 @@ public sealed class GradientLimit
     {
         Floor = options.AdaptiveFloor;
         Ceiling = options.AdaptiveCeiling;
-        Tolerance = options.AdaptiveTolerance;
+        Step = options.AdaptiveStep;
         Smoothing = options.AdaptiveSmoothing;
         Window = options.AdaptiveWindow;
         MinSamples = options.AdaptiveMinSamples;
-        ProbeInterval = options.AdaptiveProbeInterval;
         _time = time;
         Reset(initialLimit);
     }
@@ -79,7 +73,8 @@ public sealed class GradientLimit
 
     public int Ceiling { get; }
 
-    public double Tolerance { get; }
+    /// <summary>How far above and below the centre the limit is held in each half of a cycle (0.15: 15 %).</summary>
+    public double Step { get; }
 
     public double Smoothing { get; }
 
@@ -87,41 +82,43 @@ public sealed class GradientLimit
 
     public int MinSamples { get; }
 
-    public TimeSpan ProbeInterval { get; }
+    /// <summary>The limit the cycles move around: the knee as measured so far.</summary>
+    public int Centre => (int)Math.Round(_centre);
 
-    /// <summary>The limit in force (half of it during a probe).</summary>
-    public int Limit => _probing ? _probeLimit : (int)_limit;
+    /// <summary>The limit in force: the centre for the first window after a reset, then above it in the first half of each cycle, below it in the second.</summary>
+    public int Limit => _phase < 0 ? Math.Clamp(Centre, Floor, Ceiling) : _phase < 2 ? High : Low;
 
-    /// <summary>True during a probe window: the limit is halved to measure the baseline.</summary>
-    public bool Probing => _probing;
+    private int High => Math.Clamp((int)Math.Round(_centre * (1 + Step)), Floor, Ceiling);
 
-    /// <summary>The no-queue latency of requests of <paramref name="kind"/> the windows are compared with (0 before its first full window).</summary>
+    private int Low => Math.Clamp((int)Math.Round(_centre * (1 - Step)), Floor, Ceiling);
+
+    /// <summary>The smoothed elasticity of throughput to the limit (null before the first cycle measured).</summary>
+    public double? Elasticity => _elasticity;
+
+    /// <summary>The no-queue latency of requests of <paramref name="kind"/>, their weight as work (0 before its first window).</summary>
     public TimeSpan Baseline(int kind = 0) => TimeSpan.FromMilliseconds(_kinds[Math.Clamp(kind, 0, MaxKinds - 1)].BaselineMs);
 
     /// <summary>The last window's latency over its requests' baselines (1: as fast as without a queue; 0 before the first window compared).</summary>
     public double LastRatio { get; private set; }
 
-    /// <summary>Starts again from <paramref name="limit"/> (clamped to floor and ceiling), keeping the baseline learnt so far.</summary>
+    /// <summary>Windows closed so far.</summary>
+    public long Windows { get; private set; }
+
+    /// <summary>Starts again from <paramref name="limit"/> (clamped to floor and ceiling), keeping the baselines learnt so far.</summary>
     public void Reset(int limit)
     {
-        _limit = Math.Clamp(limit, Floor, Ceiling);
-        _probing = false;
-        var now = _time.GetTimestamp();
-        _nextProbe = now + ProbeTicks;
-        StartWindow(now);
+        _centre = Math.Clamp(limit, Floor, Ceiling);
+        _phase = -1;
+        _elasticity = null;
+        StartWindow(_time.GetTimestamp());
     }
-
-    private long ProbeTicks => (long)(ProbeInterval.TotalSeconds * _time.TimestampFrequency);
-
-    /// <summary>Windows closed so far (each one compared and, unless it held, moved the limit).</summary>
-    public long Windows { get; private set; }
 
     /// <summary>One completed request of <paramref name="kind"/> (0 to <see cref="MaxKinds"/> - 1); true when it closed a window (the limit may have changed).</summary>
     public bool Sample(TimeSpan latency, int inFlightAtStart, int kind = 0)
     {
-        if (_probing && inFlightAtStart > _probeLimit)
+        if (inFlightAtStart > Limit)
         {
-            // Admitted before the probe, at the full limit: says nothing about latency at half of it.
+            // Admitted under the other half's higher limit: says nothing about this one.
             return false;
         }
         var now = _time.GetTimestamp();
@@ -130,32 +127,47 @@ public sealed class GradientLimit
         of.Count++;
         of.SumMs += latency.TotalMilliseconds;
         _maxInFlight = Math.Max(_maxInFlight, inFlightAtStart);
-        if (_samples < MinSamples || _time.GetElapsedTime(_windowStart, now) < Window)
+        var elapsed = _time.GetElapsedTime(_windowStart, now);
+        if (_samples < MinSamples || elapsed < Window)
         {
             return false;
         }
         Windows++;
-        var ratio = WindowRatio();
-        var probed = _probing;
-        var appLimited = _maxInFlight < _limit / 2;
-        LearnBaselines(probed, appLimited || Limit <= Floor);
+        var saturated = _maxInFlight >= Limit / 2.0;
+        // Work done per second: each request weighs what its kind takes without a queue.
+        var work = WindowWork() / elapsed.TotalSeconds;
+        switch (_phase)
+        {
+            case 1:
+                (_highWork, _highSaturated) = (work, saturated);
+                break;
+            case 3:
+                Climb(work, saturated);
+                break;
+        }
+        // The weights stay the same through a cycle (both halves measured with the same baselines):
+        // they move only once its second half is measured; a kind seen for the first time gets one at once.
+        LearnBaselines(update: _phase is 3 or -1, evidence: !saturated || Limit <= Floor);
         StartWindow(now);
-        if (probed)
-        {
-            _probing = false;
-        }
-        else if (Update(ratio, appLimited) && now >= _nextProbe)
-        {
-            _probing = true;
-            _probeLimit = Math.Max(Floor, (int)(_limit / 2));
-            _nextProbe = now + ProbeTicks;
-        }
+        _phase = (_phase + 1) % 4;
         return true;
     }
 
-    // The window's latency over what its requests took without a queue, kind by kind (the mix moves).
-    // Kinds seen for the first time have no baseline yet and are left out; 0 when nothing was compared.
-    private double WindowRatio()
+    private void Climb(double lowWork, bool lowSaturated)
+    {
+        if (!_highSaturated || !lowSaturated || _highWork <= 0 || lowWork <= 0 || High <= Low)
+        {
+            return;
+        }
+        var e = Math.Log(_highWork / lowWork) / Math.Log(High / (double)Low);
+        _elasticity = _elasticity is { } before ? before + Smoothing * (e - before) : e;
+        var step = Math.Clamp(Gain * _elasticity.Value, -MaxLogStep, MaxLogStep);
+        _centre = Math.Clamp(_centre * Math.Exp(step), Floor, Ceiling);
+    }
+
+    // The window's requests as work (the sum of their kinds' baselines), and its latency over that
+    // work (LastRatio). Kinds seen for the first time have no baseline yet and are left out.
+    private double WindowWork()
     {
         double observed = 0, expected = 0;
         foreach (ref var kind in _kinds.AsSpan())
@@ -167,13 +179,13 @@ public sealed class GradientLimit
             }
         }
         LastRatio = expected > 0 ? observed / expected : 0;
-        return LastRatio;
+        return expected;
     }
 
-    // Each kind's baseline from this window: the first window sets it; a faster window pulls it down
-    // (in proportion to how many requests say so, so that two lucky requests do not); it rises only
-    // on evidence that the latency is not the gate's own queue, or half way to a probe's measure.
-    private void LearnBaselines(bool probe, bool evidence)
+    // Each kind's baseline from this window: the first window sets it; when it may be updated, a faster
+    // window pulls it down (in proportion to how many requests say so, so that two lucky requests do
+    // not); it rises only on evidence that the latency is not the gate's own queue.
+    private void LearnBaselines(bool update, bool evidence)
     {
         foreach (ref var kind in _kinds.AsSpan())
         {
@@ -187,9 +199,9 @@ public sealed class GradientLimit
             {
                 kind.BaselineMs = meanMs;
             }
-            else if (probe)
+            else if (!update)
             {
-                kind.BaselineMs += (meanMs - kind.BaselineMs) * ProbeWeight * weight;
+                continue;
             }
             else if (meanMs < kind.BaselineMs)
             {
@@ -200,20 +212,6 @@ public sealed class GradientLimit
                 kind.BaselineMs += (meanMs - kind.BaselineMs) * BaselineRise * weight;
             }
         }
-    }
-
-    // Returns whether the gate was full (the limit, not demand, decided how many were in flight).
-    private bool Update(double ratio, bool appLimited)
-    {
-        // Too few in flight to tell anything about the limit (Gradient2's rule), or nothing to compare: hold it.
-        if (appLimited || ratio <= 0)
-        {
-            return false;
-        }
-        var gradient = Math.Clamp(Tolerance / ratio, MinGradient, 1.0);
-        var target = _limit * gradient + Math.Sqrt(_limit);
-        _limit = Math.Clamp(_limit * (1 - Smoothing) + target * Smoothing, Floor, Ceiling);
-        return true;
     }
 
     private void StartWindow(long now)
