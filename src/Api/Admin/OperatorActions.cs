@@ -115,7 +115,7 @@ public sealed class OperatorActions
         return after;
     }
 
-    /// <summary>Pins a fixed limit (null lifts it), or releases the limit to follow latency (adaptive, from maxConcurrent or the limit in force).</summary>
+    /// <summary>Pins a fixed limit (null lifts it), or releases the limit to follow measured throughput (adaptive, from maxConcurrent or the limit in force).</summary>
     public async Task<AdmissionState> SetThrottleAsync(string actor, AdmissionMode mode, int? maxConcurrent, int? queueLimit)
     {
         var before = _admission.State();

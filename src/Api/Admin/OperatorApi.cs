@@ -11,7 +11,7 @@ namespace ExamConsole.Api.Admin;
 
 /// <summary>
 /// Mode "fixed" (also when absent, as before modes existed): maxConcurrent is the limit, null lifts it.
-/// Mode "adaptive": the limit follows latency, starting from maxConcurrent, or from the limit in force when null.
+/// Mode "adaptive": the limit follows measured throughput, starting from maxConcurrent, or from the limit in force when null.
 /// </summary>
 public sealed record ThrottleRequest(int? MaxConcurrent, int? QueueLimit, string? Mode = null);
 

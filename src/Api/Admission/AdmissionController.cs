@@ -10,11 +10,11 @@ namespace ExamConsole.Api.Admission;
 /// (System.Threading.RateLimiting's own limiters are fixed once built). A full queue makes room
 /// for a high-priority request by shedding the newest low-priority waiter. Every wait is bounded
 /// by <see cref="AdmissionOptions.QueueTimeout"/>. In adaptive mode the in-flight limit follows
-/// the latency of the requests it admits (<see cref="GradientLimit"/>): each lease reports, when it
-/// is released, how long it was held and how many were in flight when it was granted. Priorities are
-/// the same in both modes: the limit decides how many are served, the queues who goes next. Each
+/// the throughput of the requests it admits (<see cref="GradientLimit"/>): each lease reports, when
+/// it is released, how long it was held and how many were in flight when it was granted. Priorities
+/// are the same in both modes: the limit decides how many are served, the queues who goes next. Each
 /// limiter also names the kind of request it admits (an endpoint), so that the adaptive limit
-/// compares each kind's latency with its own.
+/// weighs each request by its kind's own no-queue latency.
 /// </summary>
 public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
 {
@@ -122,7 +122,7 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
     /// <summary>
     /// A limiter that admits requests of one priority and one kind (an endpoint, e.g. "POST
     /// /api/attempts/{attemptId}/submit"), sharing this gate's slots and queue; the adaptive limit
-    /// compares the latency of each kind with the kind's own. The first
+    /// weighs each request by its kind's no-queue latency. The first
     /// <see cref="GradientLimit.MaxKinds"/> - 2 kinds are told apart; later ones share one.
     /// </summary>
     public RateLimiter For(AdmissionPriority priority, string kind) => new PriorityLimiter(this, priority, KindOf(kind));
@@ -161,7 +161,7 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
 
     /// <summary>
     /// New limits, in force at once. Fixed: <paramref name="maxConcurrent"/> is the limit (null: none).
-    /// Adaptive: the limit follows latency from <paramref name="maxConcurrent"/>, or from the limit in
+    /// Adaptive: the limit follows measured throughput from <paramref name="maxConcurrent"/>, or from the limit in
     /// force when null (the ceiling when there was none), within the floor and the ceiling.
     /// </summary>
     public AdmissionState Update(AdmissionMode mode, int? maxConcurrent, int? queueLimit)

@@ -35,7 +35,7 @@ public sealed class AdmissionOptions
     public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
-    /// Fixed: <see cref="MaxConcurrent"/> is the limit. Adaptive: the limit follows measured latency
+    /// Fixed: <see cref="MaxConcurrent"/> is the limit. Adaptive: the limit follows measured throughput
     /// (<see cref="GradientLimit"/>) between <see cref="AdaptiveFloor"/> and <see cref="AdaptiveCeiling"/>,
     /// starting from MaxConcurrent. Fixed stays the default until adaptive wins bench/knee.sh's
     /// overload on the deployment's machines (issue 17, item 3).
@@ -95,7 +95,7 @@ public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOption
     }
 }
 
-/// <summary>Who sets the in-flight limit: the operator (fixed) or measured latency (adaptive).</summary>
+/// <summary>Who sets the in-flight limit: the operator (fixed) or measured throughput (adaptive).</summary>
 public enum AdmissionMode
 {
     Fixed = 0,

@@ -8,6 +8,6 @@ public interface IAdmissionLimits
     /// <summary>Pins a fixed limit (null lifts a limit) and returns the state after.</summary>
     AdmissionState Update(int? maxConcurrent, int? queueLimit);
 
-    /// <summary>Pins a fixed limit, or releases it to follow latency (adaptive), and returns the state after.</summary>
+    /// <summary>Pins a fixed limit, or releases it to follow measured throughput (adaptive), and returns the state after.</summary>
     AdmissionState Update(AdmissionMode mode, int? maxConcurrent, int? queueLimit);
 }

@@ -24,7 +24,7 @@ public interface IOperatorControls
     /// <summary>Asks <see cref="PoolSizeRule"/>: throws <see cref="PoolSizeInvalidException"/> or <see cref="PoolSizeRejectedException"/>, logged and audited.</summary>
     Task<PoolSnapshot> ResizePoolAsync(string actor, int maxSize, int minSize, CancellationToken cancellationToken);
 
-    /// <summary>Fixed: pins maxConcurrent (null lifts it). Adaptive: the limit follows latency from maxConcurrent, or from the limit in force when null.</summary>
+    /// <summary>Fixed: pins maxConcurrent (null lifts it). Adaptive: the limit follows measured throughput from maxConcurrent, or from the limit in force when null.</summary>
     Task<AdmissionState> SetThrottleAsync(string actor, AdmissionMode mode, int? maxConcurrent, int? queueLimit);
 
     Task<CircuitStatus> OpenCircuitAsync(string actor);

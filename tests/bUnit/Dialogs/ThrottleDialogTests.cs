@@ -73,7 +73,7 @@ public sealed class ThrottleDialogTests : ConsoleTest
         var dialog = await OpenAsync(AdmissionMode.Fixed, 64);
 
         await dialog.InvokeAsync(() => Radio(dialog, "mode-adaptive").Click());
-        Assert.Equal(["adaptive", "follows latency from 64", "4,096"], dialog.FindAll("[data-cell=after]").Select(c => c.TextContent.Trim()));
+        Assert.Equal(["adaptive", "follows throughput from 64", "4,096"], dialog.FindAll("[data-cell=after]").Select(c => c.TextContent.Trim()));
         await dialog.InvokeAsync(() => dialog.Find("[data-testid=apply]").Click());
 
         Assert.Equal(["olga: throttle adaptive from none/4096"], Operations.Calls);

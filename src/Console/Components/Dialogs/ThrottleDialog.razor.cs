@@ -62,7 +62,7 @@ public partial class ThrottleDialog
     ];
 
     private string AfterLimit => _mode == AdmissionMode.Adaptive
-        ? $"follows latency from {Format.Limit(_maxConcurrent ?? Math.Clamp(CurrentMaxConcurrent ?? AdaptiveCeiling, AdaptiveFloor, AdaptiveCeiling))}"
+        ? $"follows throughput from {Format.Limit(_maxConcurrent ?? Math.Clamp(CurrentMaxConcurrent ?? AdaptiveCeiling, AdaptiveFloor, AdaptiveCeiling))}"
         : Format.Limit(_maxConcurrent);
 
     private ThrottleRequest Request => new(_maxConcurrent, _queueLimit, OperatorApi.ModeName(_mode));
