@@ -13,7 +13,9 @@
 #
 # Settings (environment): URL (http://127.0.0.1:5080), DB (the local cluster), RATE (150 teachers/s),
 # SECONDS_PER_RUN (30), FIRST_TEACHER (1), EXAM_SLOT (1: the first run's; each run sits the next
-# of every teacher's exams, so no run finds another's attempts), QUEUE (queue limit, 4096).
+# of every teacher's exams, so no run finds another's attempts), QUEUE (queue limit, 4096), WARM_UP (1:
+# an unrecorded 10 s run at a third of the rate first, on the teachers after the sweep's; 0: none).
+# Each run's report: .data/bench/knee/limit-LIMIT-slotN.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${ADMIN_PASSWORD:?Set ADMIN_PASSWORD: the password of an operator, to change the throttle.}"
@@ -45,6 +47,16 @@ trace_limit() {
 }
 before=$(admin_get throttle | jq -r .maxConcurrent)
 
+# Warm-up, not recorded: on a freshly started host the first run was always the slowest (JIT, caches,
+# warm connections), whatever its limit (BENCHMARKS.md, issue 17), which biased a sweep by its order.
+# 10 s at a third of the rate, at the throttle in force, with the teachers after the sweep's own.
+if [ "${WARM_UP:-1}" = 1 ]; then
+  echo "== warm-up, not recorded: $((rate * 10 / 3)) teachers from T$(printf %07d $((first + teachers))) at $((rate / 3))/s ($(date -u +%H:%M:%S) UTC)"
+  dotnet bench/ExamDay/bin/Release/net10.0/examday.dll --url "$url" --db "$db" \
+    --teachers $((rate * 10 / 3)) --first-teacher $((first + teachers)) --exam-slot "$slot" --rate $((rate / 3)) --ramp 2 \
+    --rounds 3 --think 500 --max-duration 60 --progress 3600 --report "$out/warm-up.json" | grep -E '^(Run|Submissions)' || true
+fi
+
 for limit in "${limits[@]}"; do
   throttle "$limit" "$queue"
   tracer=""
@@ -55,7 +67,7 @@ for limit in "${limits[@]}"; do
   echo "== admission limit $limit: $teachers teachers from T$(printf %07d "$first"), exam slot $slot, at $rate/s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
   dotnet bench/ExamDay/bin/Release/net10.0/examday.dll --url "$url" --db "$db" \
     --teachers "$teachers" --first-teacher "$first" --exam-slot "$slot" --rate "$rate" --ramp 5 \
-    --rounds 3 --think 500 --max-duration $((seconds * 4)) --progress 3600 --report "$out/limit-$limit.json" \
+    --rounds 3 --think 500 --max-duration $((seconds * 4)) --progress 3600 --report "$out/limit-$limit-slot$slot.json" \
     | sed -n '/^ExamDay against/,$p'
   if [ -n "$tracer" ]; then
     kill "$tracer" 2>/dev/null || true
@@ -65,4 +77,4 @@ for limit in "${limits[@]}"; do
   slot=$((slot + 1))
 done
 throttle "$before" "$queue"
-echo "Throttle back at $before. Reports: $out/limit-*.json"
+echo "Throttle back at $before. Reports: $out/limit-LIMIT-slotN.json"
