@@ -36,19 +36,20 @@ public static class AdmissionGate
                 await Problems.TryLater(StatusCodes.Status503ServiceUnavailable, retryAfter, "The exam service is at its admission limit. Try again shortly.")
                     .ExecuteAsync(context.HttpContext);
             };
-            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            // One partition per priority and endpoint (routing has run): the adaptive limit tells the
+            // endpoints' latencies apart. Endpoints are the application's, so the partitions are few; a
+            // path that matched none shares one. The key is a tuple: nothing is built per request.
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, (string Priority, string Kind)>(context =>
             {
                 var key = Classify(context.Request);
                 if (key == NoneKey)
                 {
-                    return RateLimitPartition.GetNoLimiter(NoneKey);
+                    return RateLimitPartition.GetNoLimiter((NoneKey, ""));
                 }
                 var controller = context.RequestServices.GetRequiredService<AdmissionController>();
                 var priority = key == HighKey ? AdmissionPriority.High : AdmissionPriority.Low;
-                // One partition per endpoint (routing has run): the adaptive limit tells their latencies apart.
-                // Endpoints are the application's, so the partitions are few; a path that matched none shares one.
                 var kind = context.GetEndpoint()?.DisplayName ?? "";
-                return RateLimitPartition.Get(key + " " + kind, _ => controller.For(priority, kind));
+                return RateLimitPartition.Get((key, kind), _ => controller.For(priority, kind));
             });
         });
         return services;
