@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
+using ExamConsole.Api.Fleet;
+using ExamConsole.Data.Pool;
 using ExamConsole.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Api.Tests.Faults;
 
@@ -41,6 +44,24 @@ public sealed class FaultFixture : IAsyncLifetime
         ["Admission:QueueLimit"] = "128",
         ["Admission:QueueTimeout"] = "00:00:01",
     };
+
+    /// <summary>
+    /// Waits until the fixture's node is alone in the fleet again, with the whole Pool:MaxSize as its share.
+    /// The tests that start a node of their own on this cluster and SIGKILL it leave that node counted alive
+    /// for Fleet:AliveWindow (6 s), and the fixture's node has half the budget until then. A test that holds
+    /// every connection must not start in that window: the share coming back in the middle of it is a
+    /// resize, whose new generation has connections free (CI saw a submit answered 200 instead of 202).
+    /// </summary>
+    public async Task AloneInTheFleetAsync()
+    {
+        var applier = Factory.Services.GetRequiredService<SettingsApplier>();
+        var engine = Factory.Services.GetRequiredService<PoolEngine>();
+        var configured = int.Parse(Settings["Pool:MaxSize"]!, System.Globalization.CultureInfo.InvariantCulture);
+        await Eventually.TrueAsync(
+            () => applier.LiveNodes == 1 && engine.Snapshot().MaxSize == configured,
+            $"the fault host to be alone in the fleet with a pool of {configured}",
+            TimeSpan.FromSeconds(30));
+    }
 
     /// <summary>Teachers logged in, each with an attempt at exam 1.</summary>
     public async Task<List<(HttpClient Client, long AttemptId)>> TeachersWithAttemptsAsync(int count)

@@ -16,6 +16,7 @@ public sealed class OverloadTests(FaultFixture fixture)
     [Fact]
     public async Task Requests_AtTenTimesCapacity_AreServedOrShedPromptlyAndServerRecovers()
     {
+        await fixture.AloneInTheFleetAsync();
         var gate = fixture.Factory.Services.GetRequiredService<AdmissionController>();
         var before = gate.State();
         // Capacity: 8 pooled connections behind a gate of 8 in flight and 16 queued. Ask for ten times that.
@@ -95,6 +96,7 @@ public sealed class OverloadTests(FaultFixture fixture)
     [Fact]
     public async Task Requests_WhenEveryConnectionIsHeld_SubmitIsSpooledAndOthersGet503WithinTheAcquireTimeout()
     {
+        await fixture.AloneInTheFleetAsync();
         var engine = fixture.Factory.Services.GetRequiredService<ExamConsole.Data.Pool.PoolEngine>();
         var spool = fixture.Factory.Services.GetRequiredService<SubmissionSpool>();
         var (client, attemptId) = (await fixture.TeachersWithAttemptsAsync(1))[0];
