@@ -10,8 +10,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace ExamConsole.Api.Tests;
 
 /// <summary>
-/// A whole paper (100 questions) submitted at once. The submission's jsonb is the record of the
-/// submitted answers: the view attempt_answers (the submission over the answers saved before it)
+/// A whole paper (100 questions) submitted at once. The submission's question and option arrays are
+/// the record of the submitted answers: the view attempt_answers (the submission over the answers saved before it)
 /// is what the attempt's status and grading read.
 /// </summary>
 [Collection(ApiCollection.Name)]
@@ -39,8 +39,10 @@ public sealed class FullPaperSubmitTests(ApiFixture fixture)
         Assert.Equal(sentPairs, await fixture.Data.ScalarAsync<string>(
             "SELECT string_agg(question_id || ':' || option_id, ',' ORDER BY (question_id || ':' || option_id) COLLATE \"C\") FROM attempt_answers WHERE attempt_id = @a", ("a", attempt.Id)));
         Assert.Equal(Questions, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM attempt_answers WHERE attempt_id = @a AND from_submission", ("a", attempt.Id)));
-        // The full paper's jsonb is compressed, with lz4 (migration SubmissionAnswersLz4), not pglz.
-        Assert.Equal("lz4", await fixture.Data.ScalarAsync<string>("SELECT pg_column_compression(answers) FROM submissions WHERE attempt_id = @a", ("a", attempt.Id)));
+        // The row itself: the questions in the order sent, each one's option at the same position.
+        var sentInOrder = string.Join(",", Enumerable.Range(0, Questions).Select(i => $"{attempt.Paper.Questions[i].QuestionId}:{attempt.Paper.Questions[i].Options[i % 4].OptionId}"));
+        Assert.Equal(sentInOrder, await fixture.Data.ScalarAsync<string>(
+            "SELECT string_agg(e.q || ':' || e.o, ',' ORDER BY e.n) FROM submissions s CROSS JOIN LATERAL unnest(s.question_ids, s.option_ids) WITH ORDINALITY AS e(q, o, n) WHERE s.attempt_id = @a", ("a", attempt.Id)));
     }
 
     [Fact]
@@ -131,9 +133,9 @@ public sealed class FullPaperSubmitTests(ApiFixture fixture)
         const string record = """
             SELECT string_agg(q.number || ':' || o.position, ',' ORDER BY e.n)
             FROM submissions s
-            CROSS JOIN LATERAL jsonb_array_elements(s.answers) WITH ORDINALITY AS e(answer, n)
-            JOIN questions q ON q.id = (e.answer->>'questionId')::int
-            JOIN question_options o ON o.id = (e.answer->>'optionId')::int
+            CROSS JOIN LATERAL unnest(s.question_ids, s.option_ids) WITH ORDINALITY AS e(qid, oid, n)
+            JOIN questions q ON q.id = e.qid
+            JOIN question_options o ON o.id = e.oid
             WHERE s.attempt_id = @a
             """;
         var liveRecord = await fixture.Data.ScalarAsync<string>(record, ("a", live.Id));
@@ -141,6 +143,41 @@ public sealed class FullPaperSubmitTests(ApiFixture fixture)
         Assert.Equal(liveRecord, await fixture.Data.ScalarAsync<string>(record, ("a", spooled.Id)));
         var status = await spooled.Client.GetFromJsonAsync<StatusBody>(spooled.StatusUrl);
         Assert.Equal(("submitted", Questions), (status!.Status, status.AnsweredCount));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Batch_OfPapersOfDifferentLengths_EachRowHoldsItsOwnAnswersInOrder(bool live)
+    {
+        // One transaction carries every submission's answers in two flat arrays, sliced per row: a full
+        // paper, an empty one and a short one, written together, must each keep exactly their own.
+        var full = await fixture.ActiveAttemptAsync(questions: Questions);
+        var empty = await fixture.ActiveAttemptAsync(questions: 3);
+        var shortOne = await fixture.ActiveAttemptAsync(questions: 3);
+        var store = fixture.Factory.Services.GetRequiredService<SubmissionStore>();
+        static AcceptedSubmission Of(ActiveAttempt attempt, int[] questions) => new(
+            Guid.NewGuid(), attempt.Id, attempt.Teacher.Id, Guid.NewGuid(), DateTimeOffset.UtcNow,
+            questions.Select(i => attempt.Paper.Questions[i].QuestionId).ToArray(),
+            questions.Select(i => attempt.Paper.Questions[i].Options[(i + 1) % 4].OptionId).ToArray());
+        var batch = new[]
+        {
+            Of(full, Enumerable.Range(0, Questions).Reverse().ToArray()),
+            Of(empty, []),
+            Of(shortOne, [2, 0]),
+        };
+
+        var results = await store.WriteAsync(batch, live ? TimeSpan.FromSeconds(30) : null, CancellationToken.None);
+
+        Assert.All(results, r => Assert.Equal(WriteOutcome.Recorded, r.Outcome));
+        foreach (var submission in batch)
+        {
+            var expected = string.Join(",", submission.QuestionIds.Select((q, i) => $"{q}:{submission.OptionIds[i]}"));
+            Assert.Equal(expected, await fixture.Data.ScalarAsync<string>(
+                "SELECT coalesce(string_agg(e.q || ':' || e.o, ',' ORDER BY e.n), '') FROM submissions s CROSS JOIN LATERAL unnest(s.question_ids, s.option_ids) WITH ORDINALITY AS e(q, o, n) WHERE s.attempt_id = @a", ("a", submission.AttemptId)));
+        }
+        // The empty paper has its row, with two empty arrays.
+        Assert.Equal(1, await fixture.Data.ScalarAsync<long>("SELECT count(*) FROM submissions WHERE attempt_id = @a AND question_ids = '{}' AND option_ids = '{}'", ("a", empty.Id)));
     }
 
     [Fact]

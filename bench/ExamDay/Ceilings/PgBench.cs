@@ -26,9 +26,9 @@ public sealed partial class PgBench(string database, string binary)
     public const string Script = $"""
         BEGIN;
         WITH s AS (SELECT nextval('{Sequence}') AS n)
-        SELECT t.attempt_id AS aid, t.teacher_id AS tid, t.qids AS qids, t.oids AS oids, t.answers AS answers FROM {Targets} t JOIN s USING (n) \gset
+        SELECT t.attempt_id AS aid, t.teacher_id AS tid, t.qids AS qids, t.oids AS oids FROM {Targets} t JOIN s USING (n) \gset
         SELECT a.id FROM attempts a WHERE a.id = :aid AND a.teacher_id = :tid AND now() <= a.deadline FOR UPDATE;
-        INSERT INTO submissions (submission_id, attempt_id, receipt_id, answers, accepted_at, recorded_at) VALUES (gen_random_uuid(), :aid, gen_random_uuid(), :answers::jsonb, now(), now());
+        INSERT INTO submissions (submission_id, attempt_id, receipt_id, question_ids, option_ids, accepted_at, recorded_at) VALUES (gen_random_uuid(), :aid, gen_random_uuid(), :qids::int[], :oids::int[], now(), now());
         INSERT INTO answers (attempt_id, question_id, option_id, answered_at) SELECT :aid, t.qid, t.oid, now() FROM unnest(:qids::int[], :oids::int[]) AS t(qid, oid);
         UPDATE attempts SET deadline = deadline WHERE id = :aid;
         END;
@@ -146,7 +146,7 @@ public sealed partial class PgBench(string database, string binary)
         await connection.OpenAsync(cancellationToken);
         await using (var setup = new NpgsqlCommand(
             $"""
-            CREATE UNLOGGED TABLE IF NOT EXISTS {Targets} (n bigint PRIMARY KEY, attempt_id bigint NOT NULL, teacher_id int NOT NULL, qids int[] NOT NULL, oids int[] NOT NULL, answers text NOT NULL);
+            CREATE UNLOGGED TABLE IF NOT EXISTS {Targets} (n bigint PRIMARY KEY, attempt_id bigint NOT NULL, teacher_id int NOT NULL, qids int[] NOT NULL, oids int[] NOT NULL);
             TRUNCATE {Targets};
             CREATE SEQUENCE IF NOT EXISTS {Sequence};
             ALTER SEQUENCE {Sequence} RESTART WITH 1;
@@ -155,7 +155,7 @@ public sealed partial class PgBench(string database, string binary)
         {
             await setup.ExecuteNonQueryAsync(cancellationToken);
         }
-        await using var copy = await connection.BeginBinaryImportAsync($"COPY {Targets} (n, attempt_id, teacher_id, qids, oids, answers) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        await using var copy = await connection.BeginBinaryImportAsync($"COPY {Targets} (n, attempt_id, teacher_id, qids, oids) FROM STDIN (FORMAT BINARY)", cancellationToken);
         var n = 0L;
         foreach (var t in targets)
         {
@@ -165,20 +165,8 @@ public sealed partial class PgBench(string database, string binary)
             await copy.WriteAsync(t.TeacherId, NpgsqlDbType.Integer, cancellationToken);
             await copy.WriteAsync(t.QuestionIds, NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
             await copy.WriteAsync(t.OptionIds, NpgsqlDbType.Array | NpgsqlDbType.Integer, cancellationToken);
-            await copy.WriteAsync(AnswersJson(t), NpgsqlDbType.Text, cancellationToken);
         }
         await copy.CompleteAsync(cancellationToken);
-    }
-
-    /// <summary>The jsonb the host stores for a submission's answers: [{"questionId":..,"optionId":..}].</summary>
-    public static string AnswersJson(SubmitTarget t)
-    {
-        var json = new StringBuilder("[");
-        for (var i = 0; i < t.QuestionIds.Length; i++)
-        {
-            json.Append(i == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"questionId\":{t.QuestionIds[i]},\"optionId\":{t.OptionIds[i]}}}");
-        }
-        return json.Append(']').ToString();
     }
 
     /// <summary>Drops the targets table and sequence: the database is left with the submissions only.</summary>

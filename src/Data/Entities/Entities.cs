@@ -75,8 +75,15 @@ public sealed class Submission
     /// <summary>Issued by the node that accepted the submit, before it is durable anywhere.</summary>
     public Guid ReceiptId { get; set; }
 
-    /// <summary>The final answers as the client sent them (jsonb), kept verbatim for audit.</summary>
-    public required string Answers { get; set; }
+    /// <summary>
+    /// The submitted answers' questions, in the order sent; <see cref="OptionIds"/> holds each one's
+    /// option at the same position. The two arrays are the record of truth of the submitted answers
+    /// (the view attempt_answers reads them).
+    /// </summary>
+    public required int[] QuestionIds { get; set; }
+
+    /// <summary>The option chosen for the question at the same position of <see cref="QuestionIds"/>.</summary>
+    public required int[] OptionIds { get; set; }
 
     /// <summary>When the node accepted the submit (earlier than <see cref="RecordedAt"/> for spooled submissions).</summary>
     public DateTimeOffset AcceptedAt { get; set; }

@@ -361,15 +361,19 @@ namespace ExamConsole.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("accepted_at");
 
-                    b.Property<string>("Answers")
-                        .IsRequired()
-                        .HasColumnType("jsonb")
-                        .HasColumnName("answers")
-                        .HasAnnotation("Npgsql:Compression:", "lz4");
-
                     b.Property<long>("AttemptId")
                         .HasColumnType("bigint")
                         .HasColumnName("attempt_id");
+
+                    b.PrimitiveCollection<int[]>("OptionIds")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("option_ids");
+
+                    b.PrimitiveCollection<int[]>("QuestionIds")
+                        .IsRequired()
+                        .HasColumnType("integer[]")
+                        .HasColumnName("question_ids");
 
                     b.Property<Guid>("ReceiptId")
                         .HasColumnType("uuid")
@@ -398,7 +402,10 @@ namespace ExamConsole.Data.Migrations
                         .IsUnique()
                         .HasDatabaseName("ix_submissions_submission_id");
 
-                    b.ToTable("submissions", (string)null);
+                    b.ToTable("submissions", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_submissions_answer_pairs", "cardinality(question_ids) = cardinality(option_ids)");
+                        });
                 });
 
             modelBuilder.Entity("ExamConsole.Data.Entities.Teacher", b =>

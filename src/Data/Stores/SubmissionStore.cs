@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -39,7 +38,7 @@ public sealed record WriteResult(WriteOutcome Outcome, Guid? ReceiptId);
 
 /// <summary>
 /// Records many submissions in one transaction (group commit, and the spool's replay): one row each,
-/// whose jsonb is the record of the submitted answers. Ownership (and, live, the deadline) is checked
+/// whose question and option arrays are the record of the submitted answers. Ownership (and, live, the deadline) is checked
 /// in SQL against the attempt; a spooled submission's answers are checked in SQL against the
 /// attempt's paper, so that one accepted while the database was away is held to the same rules as a
 /// live one, which the node checked against the paper it serves. Idempotent on submissionId.
@@ -53,9 +52,9 @@ public sealed class SubmissionStore(ExamDb db)
     /// </summary>
     private const string LiveInsert =
         """
-        INSERT INTO submissions (submission_id, attempt_id, receipt_id, answers, accepted_at, recorded_at)
-        SELECT t.sid, t.aid, t.rid, t.answers, t.accepted, now()
-        FROM unnest(@sids, @aids, @tids, @rids, @answers, @accepted) AS t(sid, aid, tid, rid, answers, accepted)
+        INSERT INTO submissions (submission_id, attempt_id, receipt_id, question_ids, option_ids, accepted_at, recorded_at)
+        SELECT t.sid, t.aid, t.rid, @qids[t.lo:t.hi], @oids[t.lo:t.hi], t.accepted, now()
+        FROM unnest(@sids, @aids, @tids, @rids, @los, @his, @accepted) AS t(sid, aid, tid, rid, lo, hi, accepted)
         JOIN attempts a ON a.id = t.aid AND a.teacher_id = t.tid
         WHERE t.accepted <= a.deadline + @grace::interval
         ON CONFLICT DO NOTHING
@@ -69,15 +68,15 @@ public sealed class SubmissionStore(ExamDb db)
     /// </summary>
     private const string ReplayInsert =
         """
-        INSERT INTO submissions (submission_id, attempt_id, receipt_id, answers, accepted_at, recorded_at)
-        SELECT t.sid, t.aid, t.rid,
-               COALESCE((SELECT jsonb_agg(e.answer ORDER BY e.n)
-                         FROM jsonb_array_elements(t.answers) WITH ORDINALITY AS e(answer, n)
-                         JOIN questions q ON q.id = (e.answer->>'questionId')::int AND q.exam_id = a.exam_id
-                         JOIN question_options o ON o.id = (e.answer->>'optionId')::int AND o.question_id = q.id), '[]'::jsonb),
-               t.accepted, now()
-        FROM unnest(@sids, @aids, @tids, @rids, @answers, @accepted) AS t(sid, aid, tid, rid, answers, accepted)
+        INSERT INTO submissions (submission_id, attempt_id, receipt_id, question_ids, option_ids, accepted_at, recorded_at)
+        SELECT t.sid, t.aid, t.rid, COALESCE(kept.qids, '{}'), COALESCE(kept.oids, '{}'), t.accepted, now()
+        FROM unnest(@sids, @aids, @tids, @rids, @los, @his, @accepted) AS t(sid, aid, tid, rid, lo, hi, accepted)
         JOIN attempts a ON a.id = t.aid AND a.teacher_id = t.tid
+        CROSS JOIN LATERAL (
+            SELECT array_agg(e.qid ORDER BY e.n) AS qids, array_agg(e.oid ORDER BY e.n) AS oids
+            FROM unnest(@qids[t.lo:t.hi], @oids[t.lo:t.hi]) WITH ORDINALITY AS e(qid, oid, n)
+            JOIN questions q ON q.id = e.qid AND q.exam_id = a.exam_id
+            JOIN question_options o ON o.id = e.oid AND o.question_id = q.id) AS kept
         ON CONFLICT DO NOTHING
         RETURNING submission_id, receipt_id
         """;
@@ -144,7 +143,7 @@ public sealed class SubmissionStore(ExamDb db)
         // ON CONFLICT DO NOTHING without a target covers both unique indexes (submission_id, attempt_id),
         // between rows of this batch too; concurrent identical submits wait for the first to commit.
         // Ownership and (live) the deadline are checked here, against the database's attempt row.
-        // The row's jsonb is the record of the submitted answers (the view attempt_answers reads it):
+        // The row's two arrays are the record of the submitted answers (the view attempt_answers reads them):
         // one row per submission, where copying the answers into `answers` wrote 100 rows, each with
         // three index entries and three foreign-key checks, and took 94 % of the batch's time.
         await using var command = new NpgsqlCommand(grace is null ? ReplayInsert : LiveInsert, connection, transaction);
@@ -156,7 +155,12 @@ public sealed class SubmissionStore(ExamDb db)
         command.Parameters.Add(Array("aids", NpgsqlDbType.Bigint, batch.Select(s => s.AttemptId)));
         command.Parameters.Add(Array("tids", NpgsqlDbType.Integer, batch.Select(s => s.TeacherId)));
         command.Parameters.Add(Array("rids", NpgsqlDbType.Uuid, batch.Select(s => s.ReceiptId)));
-        command.Parameters.Add(Array("answers", NpgsqlDbType.Jsonb, batch.Select(AnswersJson)));
+        // Every submission's answers in two flat arrays; submission i's are at [los[i], his[i]] (1-based, inclusive).
+        var (qids, oids, los, his) = Flatten(batch);
+        command.Parameters.Add(new NpgsqlParameter("qids", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = qids });
+        command.Parameters.Add(new NpgsqlParameter("oids", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = oids });
+        command.Parameters.Add(new NpgsqlParameter("los", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = los });
+        command.Parameters.Add(new NpgsqlParameter("his", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = his });
         command.Parameters.Add(Array("accepted", NpgsqlDbType.TimestampTz, batch.Select(s => s.AcceptedAt)));
         var inserted = new Dictionary<Guid, Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -211,15 +215,35 @@ public sealed class SubmissionStore(ExamDb db)
         return late;
     }
 
-    private static string AnswersJson(AcceptedSubmission s) =>
-        JsonSerializer.Serialize(s.QuestionIds.Select((q, i) => new AnswerPair(q, s.OptionIds[i])), SubmissionJsonContext.Default.IEnumerableAnswerPair);
+    private static (int[] QuestionIds, int[] OptionIds, int[] Los, int[] His) Flatten(IReadOnlyList<AcceptedSubmission> batch)
+    {
+        var total = 0;
+        foreach (var s in batch)
+        {
+            total += s.QuestionIds.Length;
+        }
+        var questionIds = new int[total];
+        var optionIds = new int[total];
+        var los = new int[batch.Count];
+        var his = new int[batch.Count];
+        var at = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var s = batch[i];
+            if (s.OptionIds.Length != s.QuestionIds.Length)
+            {
+                throw new ArgumentException($"Submission {s.SubmissionId} has {s.QuestionIds.Length} questions but {s.OptionIds.Length} options.", nameof(batch));
+            }
+            s.QuestionIds.CopyTo(questionIds, at);
+            s.OptionIds.CopyTo(optionIds, at);
+            // An empty range (lo = hi + 1) slices to an empty array.
+            los[i] = at + 1;
+            at += s.QuestionIds.Length;
+            his[i] = at;
+        }
+        return (questionIds, optionIds, los, his);
+    }
 
     private static NpgsqlParameter Array<T>(string name, NpgsqlDbType type, IEnumerable<T> values) =>
         new(name, NpgsqlDbType.Array | type) { Value = values.ToArray() };
 }
-
-internal sealed record AnswerPair(int QuestionId, int OptionId);
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(IEnumerable<AnswerPair>))]
-internal sealed partial class SubmissionJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
