@@ -40,13 +40,13 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
     private long _rateSampleAdmitted;
     private double _admittedPerSecond;
 
-    public AdmissionController(IOptions<AdmissionOptions> options, IMeterFactory meterFactory, TimeProvider time, ILogger<AdmissionController> logger)
+    public AdmissionController(IOptions<AdmissionOptions> options, IMeterFactory meterFactory, TimeProvider time, ILogger<AdmissionController> logger, IOverloadSignal? overload = null)
     {
         _time = time;
         _logger = logger;
         _maxConcurrent = options.Value.MaxConcurrent;
         _mode = options.Value.Mode;
-        _adaptive = new GradientLimit(options.Value, time, options.Value.MaxConcurrent ?? options.Value.AdaptiveCeiling);
+        _adaptive = new GradientLimit(options.Value, time, options.Value.MaxConcurrent ?? options.Value.AdaptiveCeiling, overload is null ? null : () => overload.Count);
         if (_mode == AdmissionMode.Adaptive)
         {
             _maxConcurrent = _adaptive.Limit;
@@ -289,7 +289,7 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
                 _maxConcurrent = _adaptive.Limit;
                 if (_logger.IsEnabled(LogLevel.Debug))
                 {
-                    LogWindow(_adaptive.Windows, _adaptive.LastRatio, _adaptive.Limit, _adaptive.Centre, _adaptive.Elasticity ?? double.NaN, _inFlight, _queues[0].Count + _queues[1].Count);
+                    LogWindow(_adaptive.Windows, _adaptive.LastRatio, _adaptive.Limit, _adaptive.Centre, _adaptive.Elasticity ?? double.NaN, _inFlight, _queues[0].Count + _queues[1].Count, _adaptive.BackOffs);
                 }
             }
             if (_inFlight == 0)
@@ -354,6 +354,6 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Adaptive admission window {Window}: latency {Ratio:F2} times the baseline, limit {Limit} around {Centre}, elasticity {Elasticity:F2}, {InFlight} in flight, {Queued} queued")]
-    private partial void LogWindow(long window, double ratio, int limit, int centre, double elasticity, int inFlight, int queued);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Adaptive admission window {Window}: latency {Ratio:F2} times the baseline, limit {Limit} around {Centre}, elasticity {Elasticity:F2}, {InFlight} in flight, {Queued} queued, {BackOffs} back-offs on overload so far")]
+    private partial void LogWindow(long window, double ratio, int limit, int centre, double elasticity, int inFlight, int queued, long backOffs);
 }

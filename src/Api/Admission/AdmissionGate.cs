@@ -25,6 +25,7 @@ public static class AdmissionGate
     {
         services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
         services.AddOptions<AdmissionOptions>().BindConfiguration(AdmissionOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IOverloadSignal, PoolTimeoutSignal>();
         services.AddSingleton<AdmissionController>();
         services.AddRateLimiter(options =>
         {

@@ -51,6 +51,14 @@ public sealed class AdmissionOptions
     /// <summary>How far above and below its centre the adaptive limit is held in each half of a cycle, to measure what more or fewer in flight serve (0.15: 15 %).</summary>
     public double AdaptiveStep { get; set; } = 0.15;
 
+    /// <summary>
+    /// The return a higher limit must still bring for the adaptive limit to rise: the elasticity of
+    /// throughput to the limit it settles at (0.25: 15 % more in flight must serve at least about 3.6 %
+    /// more). Above it the limit rises, below it falls, so that on a plateau, where more in flight only
+    /// adds waiting, it walks down to the knee instead of drifting with the noise.
+    /// </summary>
+    public double AdaptiveMinimumGain { get; set; } = 0.25;
+
     /// <summary>How much of each cycle's measure of throughput against the limit is taken (0.5: half), so that one noisy cycle does not swing the limit.</summary>
     public double AdaptiveSmoothing { get; set; } = 0.5;
 
@@ -88,6 +96,7 @@ public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOption
         check.Between(nameof(o.AdaptiveFloor), o.AdaptiveFloor, 1, AdmissionOptions.LimitMax);
         check.Between(nameof(o.AdaptiveCeiling), o.AdaptiveCeiling, Math.Max(1, o.AdaptiveFloor), AdmissionOptions.LimitMax);
         check.Between(nameof(o.AdaptiveStep), o.AdaptiveStep, 0.05, 0.5);
+        check.Between(nameof(o.AdaptiveMinimumGain), o.AdaptiveMinimumGain, 0.0, 0.9);
         check.Between(nameof(o.AdaptiveSmoothing), o.AdaptiveSmoothing, 0.01, 1.0);
         check.Between(nameof(o.AdaptiveWindow), o.AdaptiveWindow, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         check.Between(nameof(o.AdaptiveMinSamples), o.AdaptiveMinSamples, 1, 100_000);

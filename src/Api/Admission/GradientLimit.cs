@@ -9,8 +9,17 @@ namespace ExamConsole.Api.Admission;
 /// to the limit, <c>e = ln(X_high / X_low) / ln(high / low)</c>: about 1 below the knee (more in
 /// flight, more served), about 0 on the plateau, below 0 past it (more in flight, less served). The
 /// elasticity is smoothed (<see cref="AdmissionOptions.AdaptiveSmoothing"/>) and the centre moves by
-/// <c>exp(gain * e)</c>, at most a fifth a cycle, between the floor and the ceiling: up while more
-/// in flight buys throughput, down once it costs throughput.
+/// <c>exp(gain * (e - g))</c>, at most a fifth a cycle, between the floor and the ceiling, where g is
+/// <see cref="AdmissionOptions.AdaptiveMinimumGain"/>: up while more in flight still buys enough
+/// throughput, down once it buys little (a plateau) or costs throughput. With g = 0 a plateau left the
+/// centre to the noise, which walked it up to the ceiling on the 2-core node once its host used less
+/// CPU per request, until the pool ran out of connections (BENCHMARKS.md, issue 17).
+/// <para>
+/// Overload: when the database pool timed out an acquisition during a window (<c>overloads</c>
+/// counts them), the limit in force was too high whatever the throughput said (requests failing
+/// fast look like throughput): the centre is set a fifth below that limit at once, and a new cycle
+/// starts there, as TCP halves its window on a loss.
+/// </para>
 /// <para>
 /// Work, not requests: each completed request counts as the latency its kind (an endpoint: a
 /// login, a paper read, a full-paper submit) has without a queue, its baseline. A window of submits
@@ -47,6 +56,7 @@ public sealed class GradientLimit
     private const double BaselineRise = 0.1;
 
     private readonly TimeProvider _time;
+    private readonly Func<long>? _overloads;
     private readonly Kind[] _kinds = new Kind[MaxKinds];
     private double _centre;
     private int _phase;
@@ -56,9 +66,16 @@ public sealed class GradientLimit
     private long _windowStart;
     private int _samples;
     private int _maxInFlight;
+    private long _overloadsAtStart;
 
-    public GradientLimit(AdmissionOptions options, TimeProvider time, int initialLimit)
+    /// <param name="options">The adaptive settings.</param>
+    /// <param name="time">The clock windows are measured on.</param>
+    /// <param name="initialLimit">The first centre.</param>
+    /// <param name="overloads">A count that grows when the node was overloaded (the pool's acquire timeouts); null: none.</param>
+    public GradientLimit(AdmissionOptions options, TimeProvider time, int initialLimit, Func<long>? overloads = null)
     {
+        _overloads = overloads;
+        MinimumGain = options.AdaptiveMinimumGain;
         Floor = options.AdaptiveFloor;
         Ceiling = options.AdaptiveCeiling;
         Step = options.AdaptiveStep;
@@ -77,6 +94,12 @@ public sealed class GradientLimit
     public double Step { get; }
 
     public double Smoothing { get; }
+
+    /// <summary>The elasticity the centre settles at (<see cref="AdmissionOptions.AdaptiveMinimumGain"/>).</summary>
+    public double MinimumGain { get; }
+
+    /// <summary>Windows that ended with the node overloaded (the limit backed off).</summary>
+    public long BackOffs { get; private set; }
 
     public TimeSpan Window { get; }
 
@@ -133,6 +156,16 @@ public sealed class GradientLimit
             return false;
         }
         Windows++;
+        if (_overloads?.Invoke() is { } overloads && overloads > _overloadsAtStart)
+        {
+            // The limit in force overloaded the node: a fifth below it, and a new cycle from there.
+            BackOffs++;
+            _centre = Math.Clamp(Math.Min(_centre, Limit) * Math.Exp(-MaxLogStep), Floor, Ceiling);
+            _elasticity = null;
+            _phase = -1;
+            StartWindow(now);
+            return true;
+        }
         var saturated = _maxInFlight >= Limit / 2.0;
         // Work done per second: each request weighs what its kind takes without a queue.
         var work = WindowWork() / elapsed.TotalSeconds;
@@ -161,7 +194,7 @@ public sealed class GradientLimit
         }
         var e = Math.Log(_highWork / lowWork) / Math.Log(High / (double)Low);
         _elasticity = _elasticity is { } before ? before + Smoothing * (e - before) : e;
-        var step = Math.Clamp(Gain * _elasticity.Value, -MaxLogStep, MaxLogStep);
+        var step = Math.Clamp(Gain * (_elasticity.Value - MinimumGain), -MaxLogStep, MaxLogStep);
         _centre = Math.Clamp(_centre * Math.Exp(step), Floor, Ceiling);
     }
 
@@ -217,6 +250,7 @@ public sealed class GradientLimit
     private void StartWindow(long now)
     {
         _windowStart = now;
+        _overloadsAtStart = _overloads?.Invoke() ?? 0;
         _samples = 0;
         _maxInFlight = 0;
         foreach (ref var kind in _kinds.AsSpan())

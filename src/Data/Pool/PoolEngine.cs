@@ -87,6 +87,9 @@ public sealed class PoolEngine : IPoolEngine, ILeaseWatch
 
     public TimeSpan Threshold => _leaks.Threshold;
 
+    /// <summary>Acquisitions that ran out of Pool:AcquireTimeout since the start, counted without building a snapshot.</summary>
+    public long AcquireTimeouts => _leasing.Timeouts;
+
     /// <summary>The leases held now, longest first.</summary>
     public IReadOnlyList<LeaseInfo> ActiveLeases() => _leaks.ActiveLeases();
 

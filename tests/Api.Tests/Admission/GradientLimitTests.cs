@@ -20,6 +20,7 @@ public sealed class GradientLimitTests
         AdaptiveFloor = 8,
         AdaptiveCeiling = 512,
         AdaptiveStep = 0.15,
+        AdaptiveMinimumGain = 0.25,
         AdaptiveSmoothing = 0.5,
         AdaptiveWindow = TimeSpan.FromMilliseconds(500),
         AdaptiveMinSamples = 20,
@@ -27,9 +28,10 @@ public sealed class GradientLimitTests
 
     private readonly FakeTimeProvider _time = new();
 
-    // Where the climb settles on this server: the elasticity of throughput between 15 % above and
-    // 15 % below the centre is 0, i.e. ln(knee / low) = 0.25 ln(high / knee): about 1.107 times the knee.
-    private static readonly double Settled = Knee * Math.Exp((-Math.Log(0.85) - 0.25 * Math.Log(1.15)) / 1.25);
+    // Where the climb settles on this server: the elasticity of throughput between 15 % above and 15 %
+    // below the centre is the minimum gain g, i.e. ln(knee / low) - 0.25 ln(high / knee) = g ln(high / low):
+    // about 1.04 times the knee with g = 0.25.
+    private static readonly double Settled = Knee * Math.Exp((-Math.Log(0.85) - 0.25 * Math.Log(1.15) - Options.AdaptiveMinimumGain * Math.Log(1.15 / 0.85)) / 1.25);
 
     /// <summary>Latency over the no-queue latency with this many in flight: 1 up to the knee, then waiting in turn, plus the crowd's cost.</summary>
     private static double Slowdown(int inFlight) =>
@@ -73,6 +75,50 @@ public sealed class GradientLimitTests
         Assert.All(centres.Zip(centres.Skip(1)), pair => Assert.True(pair.Second >= pair.First, $"fell from {pair.First} to {pair.Second} on a server with no knee"));
         Assert.Equal(Options.AdaptiveCeiling, centres[^1]);
         Assert.InRange(limit.Limit, (int)(Options.AdaptiveCeiling * 0.85) - 1, Options.AdaptiveCeiling);
+    }
+
+    [Theory]
+    [InlineData(300)]
+    [InlineData(40)]
+    public void Limit_FlatPlateauWithNoisyThroughput_SettlesAtTheKneeInsteadOfDrifting(int start)
+    {
+        // Past the knee more in flight only wait: throughput flat, each window's off by up to 5 %. With no
+        // minimum gain the centre was left to the noise (it walked to the ceiling on the 2-core node).
+        var random = new Random(17);
+        var limit = Create(start);
+
+        var centres = Windows(limit, 800, slowdown: held => Math.Max(1.0, held / (double)Knee), noise: _ => 0.95 + 0.1 * random.NextDouble());
+
+        // The elasticity falls to the minimum gain with the low probe just under the knee: 64 / 0.85 / e^(0.25 ln(1.15/0.85)), about 70.
+        var tail = centres.TakeLast(400).ToList();
+        Assert.InRange(tail.Average(), Knee * 0.95, Knee * 1.25);
+        Assert.True(tail.Max() <= Knee * 1.5, $"drifted up to {tail.Max()}");
+    }
+
+    [Fact]
+    public void Limit_PoolTimingOut_BacksOffBelowTheLimitThatOverloadedAndStaysUnderIt()
+    {
+        // A server without a knee (the climb alone would reach the ceiling), whose pool times out
+        // acquisitions whenever more than 100 are in flight: the overload signal, not the throughput.
+        var overloads = 0L;
+        var limit = new GradientLimit(Options, _time, 400, () => overloads);
+        var centres = new List<int>();
+        for (var w = 0; w < 400; w++)
+        {
+            if (limit.Limit > 100)
+            {
+                overloads++;
+            }
+            centres.Add(Window(limit, slowdown: _ => 1.0));
+        }
+
+        // The first overloaded window takes a fifth off at once: 400 * e^-0.2 = 327.
+        Assert.Equal((int)Math.Round(400 * Math.Exp(-0.2)), centres[0]);
+        Assert.True(centres.Take(12).Last() < 100, $"12 overloaded windows later the limit is {centres[11]}");
+        // Afterwards it climbs back towards 100 and backs off whenever its high probe crosses it.
+        Assert.All(centres.Skip(12), c => Assert.InRange(c, 40, 100));
+        Assert.InRange(centres.TakeLast(200).Average(), 55, 100);
+        Assert.InRange(limit.BackOffs, 7, 200);
     }
 
     [Fact]
