@@ -70,11 +70,13 @@ public sealed class OptionsValidatorTests
     }
 
     [Theory]
-    [InlineData(0.9, 0.5, "Admission:AdaptiveStep must be between 0.05 and 0.5 (got 0.9).")]
-    [InlineData(0.15, 0, "Admission:AdaptiveSmoothing must be between 0.01 and 1 (got 0).")]
-    public void Admission_AdaptiveNonsense_IsRefused(double step, double smoothing, string expected)
+    [InlineData(0.9, 0.5, 0.25, "Admission:AdaptiveStep must be between 0.05 and 0.5 (got 0.9).")]
+    [InlineData(0.15, 0, 0.25, "Admission:AdaptiveSmoothing must be between 0.01 and 1 (got 0).")]
+    [InlineData(0.15, 0.5, -0.1, "Admission:AdaptiveMinimumGain must be between 0 and 0.9 (got -0.1).")]
+    [InlineData(0.15, 0.5, 1.0, "Admission:AdaptiveMinimumGain must be between 0 and 0.9 (got 1).")]
+    public void Admission_AdaptiveNonsense_IsRefused(double step, double smoothing, double minimumGain, string expected)
     {
-        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { AdaptiveStep = step, AdaptiveSmoothing = smoothing });
+        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { AdaptiveStep = step, AdaptiveSmoothing = smoothing, AdaptiveMinimumGain = minimumGain });
 
         Assert.Equal(expected, Assert.Single(result.Failures!));
     }
