@@ -30,7 +30,7 @@ public sealed class AnswerSaveChecksTests(ApiFixture fixture)
         var attempt = await fixture.ActiveAttemptAsync();
         // Submitted through another node: this node's copy of the attempt does not know it.
         await fixture.Data.ExecuteAsync(
-            "INSERT INTO submissions (submission_id, attempt_id, receipt_id, answers, accepted_at, recorded_at) VALUES (gen_random_uuid(), @a, gen_random_uuid(), '[]', now(), now())",
+            "INSERT INTO submissions (submission_id, attempt_id, receipt_id, question_ids, option_ids, accepted_at, recorded_at) VALUES (gen_random_uuid(), @a, gen_random_uuid(), '{}', '{}', now(), now())",
             ("a", attempt.Id));
 
         var response = await attempt.Client.PutAsJsonAsync(attempt.AnswersUrl, new { answers = new[] { attempt.Answer(0, 0) } });

@@ -18,7 +18,7 @@ namespace ExamConsole.Api.Admission;
 /// Overload: when the database pool timed out an acquisition during a window (<c>overloads</c>
 /// counts them), the limit in force was too high whatever the throughput said (requests failing
 /// fast look like throughput): the centre is set a fifth below that limit at once, and a new cycle
-/// starts there, as TCP halves its window on a loss.
+/// starts there, as TCP cuts its window on a loss.
 /// </para>
 /// <para>
 /// Work, not requests: each completed request counts as the latency its kind (an endpoint: a
