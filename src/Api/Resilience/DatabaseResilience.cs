@@ -61,6 +61,9 @@ public sealed partial class DatabaseResilience : ICircuitControl
                 && args.Event.EventName is "ExecutionAttempt" or "PipelineExecuted"
                     ? ResilienceEventSeverity.Debug
                     : args.Event.Severity,
+            // Polly writes each outcome's result into its lines: attempt rows, a teacher's id. The lines
+            // name its type only, at any level.
+            ResultFormatter = static (_, result) => result?.GetType().Name,
         };
         var meter = meterFactory.Create("ExamConsole.Resilience");
         _transitions = meter.CreateCounter<long>("examconsole.circuit.transitions", "{transition}", "Circuit breaker state changes, by new state");

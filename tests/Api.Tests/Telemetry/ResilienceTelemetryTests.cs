@@ -113,6 +113,20 @@ public sealed class ResilienceTelemetryTests : IDisposable
         Assert.All(lines, l => Assert.Equal(LogLevel.Debug, l.Level));
     }
 
+    [Fact]
+    public async Task LogLines_NameTheResultsTypeButNotItsContent()
+    {
+        var resilience = Create();
+
+        Assert.Equal("T0001234", (await resilience.Idempotent.ExecuteAsync(_ => ValueTask.FromResult(new Row("T0001234")))).Code);
+
+        var lines = _logs.Collector.GetSnapshot().Where(l => l.Category == "Polly").ToList();
+        Assert.Contains(lines, l => l.Message.Contains("Result: 'Row'", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Message.Contains("T0001234", StringComparison.Ordinal));
+    }
+
+    private sealed record Row(string Code);
+
     // Polly also counts every execution as a PipelineExecuting event (Debug); these tests look at the others.
     private List<CollectedMeasurement<int>> Events(string pipeline) =>
         _events.GetMeasurementSnapshot()
