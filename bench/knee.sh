@@ -8,14 +8,16 @@
 #   ADMIN_PASSWORD=... bench/knee.sh [limits...]    # default: 8 16 32 64 128 256 1024
 #   ADMIN_PASSWORD=... bench/knee.sh 32 64 adaptive # "adaptive": the gate's adaptive mode (issue 17),
 #                                                   # its limit in force sampled every second to
-#                                                   # .data/bench/knee/limit-adaptive-trace.csv,
+#                                                   # .data/bench/knee/limit-adaptive-slotN-trace.csv,
 #                                                   # with the circuit's state
 #
 # Settings (environment): URL (http://127.0.0.1:5080), DB (the local cluster), RATE (150 teachers/s),
 # SECONDS_PER_RUN (30), FIRST_TEACHER (1), EXAM_SLOT (1: the first run's; each run sits the next
 # of every teacher's exams, so no run finds another's attempts), QUEUE (queue limit, 4096), WARM_UP (1:
-# an unrecorded 10 s run at a third of the rate first, on the teachers after the sweep's; 0: none).
-# Each run's report: .data/bench/knee/limit-LIMIT-slotN.json.
+# an unrecorded 10 s run at a third of the rate first, on the teachers after the sweep's; 0: none),
+# TAG (a sweep's name: its reports and traces go to .data/bench/knee/TAG/, so that the next sweep on
+# the same slots does not overwrite them). Each run's report: .data/bench/knee/[TAG/]limit-LIMIT-slotN.json;
+# a limit may be given more than once (interleaved sweeps: 64 adaptive 96 adaptive 64 96 ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${ADMIN_PASSWORD:?Set ADMIN_PASSWORD: the password of an operator, to change the throttle.}"
@@ -29,7 +31,7 @@ queue="${QUEUE:-4096}"
 limits=("$@")
 [ ${#limits[@]} -eq 0 ] && limits=(8 16 32 64 128 256 1024)
 teachers=$((rate * seconds))
-out=.data/bench/knee
+out=.data/bench/knee${TAG:+/$TAG}
 mkdir -p "$out"
 
 scripts/ensure-deps.sh jq
@@ -61,7 +63,7 @@ for limit in "${limits[@]}"; do
   throttle "$limit" "$queue"
   tracer=""
   if [ "$limit" = adaptive ]; then
-    trace_limit "$out/limit-adaptive-trace.csv" &
+    trace_limit "$out/limit-adaptive-slot$slot-trace.csv" &
     tracer=$!
   fi
   echo "== admission limit $limit: $teachers teachers from T$(printf %07d "$first"), exam slot $slot, at $rate/s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
@@ -71,7 +73,7 @@ for limit in "${limits[@]}"; do
     | sed -n '/^ExamDay against/,$p'
   if [ -n "$tracer" ]; then
     kill "$tracer" 2>/dev/null || true
-    echo "adaptive limit over the run (min / last / max): $(tail -n +2 "$out/limit-adaptive-trace.csv" | cut -d, -f2 | grep . |
+    echo "adaptive limit over the run (min / last / max): $(tail -n +2 "$out/limit-adaptive-slot$slot-trace.csv" | cut -d, -f2 | grep . |
       jq -sr 'if length == 0 then "no samples" else "\(min) / \(last) / \(max)" end')"
   fi
   slot=$((slot + 1))

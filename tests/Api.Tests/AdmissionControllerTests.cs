@@ -205,7 +205,7 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.Equal(1, released.Changes);
 
         // Every request 10 ms, however many in flight: more in flight serve more, the limit climbs.
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < 200; i++)
         {
             await RoundAsync(gate, TimeSpan.FromMilliseconds(10));
         }
@@ -213,7 +213,7 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.True(risen > 80, $"more in flight served more, yet the limit is {risen}");
 
         // Now latency grows with the square of what is in flight: more in flight serve less.
-        for (var i = 0; i < 40; i++)
+        for (var i = 0; i < 200; i++)
         {
             var limit = gate.State().MaxConcurrent!.Value;
             await RoundAsync(gate, TimeSpan.FromMilliseconds(10 * Math.Pow(limit / 40.0, 2)));

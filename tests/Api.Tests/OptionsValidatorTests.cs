@@ -70,13 +70,14 @@ public sealed class OptionsValidatorTests
     }
 
     [Theory]
-    [InlineData(0.9, 0.5, 0.25, "Admission:AdaptiveStep must be between 0.05 and 0.5 (got 0.9).")]
-    [InlineData(0.15, 0, 0.25, "Admission:AdaptiveSmoothing must be between 0.01 and 1 (got 0).")]
-    [InlineData(0.15, 0.5, -0.1, "Admission:AdaptiveMinimumGain must be between 0 and 0.9 (got -0.1).")]
-    [InlineData(0.15, 0.5, 1.0, "Admission:AdaptiveMinimumGain must be between 0 and 0.9 (got 1).")]
-    public void Admission_AdaptiveNonsense_IsRefused(double step, double smoothing, double minimumGain, string expected)
+    [InlineData(0.9, 8, 0.25, "Admission:AdaptiveStep must be between 0.05 and 0.5 (got 0.9).")]
+    [InlineData(0.15, 1, 0.25, "Admission:AdaptiveFitCycles must be between 2 and 64 (got 1).")]
+    [InlineData(0.15, 65, 0.25, "Admission:AdaptiveFitCycles must be between 2 and 64 (got 65).")]
+    [InlineData(0.15, 8, -0.1, "Admission:AdaptiveMinimumGain must be between 0 and 0.9 (got -0.1).")]
+    [InlineData(0.15, 8, 1.0, "Admission:AdaptiveMinimumGain must be between 0 and 0.9 (got 1).")]
+    public void Admission_AdaptiveNonsense_IsRefused(double step, int fitCycles, double minimumGain, string expected)
     {
-        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { AdaptiveStep = step, AdaptiveSmoothing = smoothing, AdaptiveMinimumGain = minimumGain });
+        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { AdaptiveStep = step, AdaptiveFitCycles = fitCycles, AdaptiveMinimumGain = minimumGain });
 
         Assert.Equal(expected, Assert.Single(result.Failures!));
     }

@@ -5,15 +5,17 @@ namespace ExamConsole.Api.Admission;
 /// perturbs the limit and observes (as a solar charger finds its maximum power point): around a
 /// centre it holds the limit <see cref="AdmissionOptions.AdaptiveStep"/> above for two windows, then
 /// as much below for two, and measures the work done in the second window of each (the first lets
-/// the requests admitted at the other limit drain). Their ratio gives the elasticity of throughput
-/// to the limit, <c>e = ln(X_high / X_low) / ln(high / low)</c>: about 1 below the knee (more in
-/// flight, more served), about 0 on the plateau, below 0 past it (more in flight, less served). The
-/// elasticity is smoothed (<see cref="AdmissionOptions.AdaptiveSmoothing"/>) and the centre moves by
-/// <c>exp(gain * (e - g))</c>, at most a fifth a cycle, between the floor and the ceiling, where g is
+/// the requests admitted at the other limit finish; a window lasts at least twice their latency). The
+/// elasticity of throughput to the limit, the slope of ln(work) against ln(limit), is about 1 below
+/// the knee (more in flight, more served), about 0 on the plateau, below 0 past it (more in flight,
+/// less served). It is fitted by least squares over the measured windows of the last
+/// <see cref="AdmissionOptions.AdaptiveFitCycles"/> cycles, with a trend in time, and the centre
+/// moves by <c>exp(0.1 (e - g))</c> each cycle, between the floor and the ceiling, where g is
 /// <see cref="AdmissionOptions.AdaptiveMinimumGain"/>: up while more in flight still buys enough
 /// throughput, down once it buys little (a plateau) or costs throughput. With g = 0 a plateau left the
 /// centre to the noise, which walked it up to the ceiling on the 2-core node once its host used less
-/// CPU per request, until the pool ran out of connections (BENCHMARKS.md, issue 17).
+/// CPU per request, until the pool ran out of connections; with one cycle's measure and 4 times the
+/// gain, windows off by a third walked it down to its floor (BENCHMARKS.md, issue 17).
 /// <para>
 /// Overload: when the database pool timed out an acquisition during a window (<c>overloads</c>
 /// counts them), the limit in force was too high whatever the throughput said (requests failing
@@ -43,8 +45,12 @@ public sealed class GradientLimit
     /// <summary>Kinds told apart; kinds past this share the last one (a kind is an endpoint, and an API has few).</summary>
     public const int MaxKinds = 64;
 
-    /// <summary>How far one cycle moves the centre per unit of elasticity (log scale): 0.25 past the knee takes a tenth off a cycle.</summary>
-    private const double Gain = 0.4;
+    /// <summary>
+    /// How far one cycle moves the centre per unit of elasticity (log scale): an elasticity of -0.9 takes
+    /// a tenth off a cycle. Small because the fit spans several cycles: with 0.4 it followed its own
+    /// lag and swung between a third and twice the knee on a model server with noisy windows.
+    /// </summary>
+    private const double Gain = 0.1;
 
     /// <summary>The largest move of one cycle (log scale): about a fifth up or down.</summary>
     private const double MaxLogStep = 0.2;
@@ -56,12 +62,14 @@ public sealed class GradientLimit
     private const double BaselineRise = 0.1;
 
     private readonly TimeProvider _time;
+    private readonly long _origin;
     private readonly Func<long>? _overloads;
     private readonly Kind[] _kinds = new Kind[MaxKinds];
+    private readonly Point[] _points;
+    private int _pointCount;
+    private int _pointNext;
     private double _centre;
     private int _phase;
-    private double _highWork;
-    private bool _highSaturated;
     private double? _elasticity;
     private long _windowStart;
     private int _samples;
@@ -79,10 +87,13 @@ public sealed class GradientLimit
         Floor = options.AdaptiveFloor;
         Ceiling = options.AdaptiveCeiling;
         Step = options.AdaptiveStep;
-        Smoothing = options.AdaptiveSmoothing;
+        FitCycles = options.AdaptiveFitCycles;
+        _points = new Point[2 * FitCycles];
         Window = options.AdaptiveWindow;
+        WindowLength = Window;
         MinSamples = options.AdaptiveMinSamples;
         _time = time;
+        _origin = time.GetTimestamp();
         Reset(initialLimit);
     }
 
@@ -93,7 +104,8 @@ public sealed class GradientLimit
     /// <summary>How far above and below the centre the limit is held in each half of a cycle (0.15: 15 %).</summary>
     public double Step { get; }
 
-    public double Smoothing { get; }
+    /// <summary>How many cycles' measured windows the elasticity is fitted over (<see cref="AdmissionOptions.AdaptiveFitCycles"/>).</summary>
+    public int FitCycles { get; }
 
     /// <summary>The elasticity the centre settles at (<see cref="AdmissionOptions.AdaptiveMinimumGain"/>).</summary>
     public double MinimumGain { get; }
@@ -101,7 +113,13 @@ public sealed class GradientLimit
     /// <summary>Windows that ended with the node overloaded (the limit backed off).</summary>
     public long BackOffs { get; private set; }
 
+    /// <summary>The shortest window (<see cref="AdmissionOptions.AdaptiveWindow"/>).</summary>
     public TimeSpan Window { get; }
+
+    /// <summary>The window in force: <see cref="Window"/>, or twice the mean latency of the last cycle's requests when longer (at most 20 windows).</summary>
+    public TimeSpan WindowLength { get; private set; }
+
+    private TimeSpan MaxWindowLength => Window * 20;
 
     public int MinSamples { get; }
 
@@ -111,11 +129,16 @@ public sealed class GradientLimit
     /// <summary>The limit in force: the centre for the first window after a reset, then above it in the first half of each cycle, below it in the second.</summary>
     public int Limit => _phase < 0 ? Math.Clamp(Centre, Floor, Ceiling) : _phase < 2 ? High : Low;
 
-    private int High => Math.Clamp((int)Math.Round(_centre * (1 + Step)), Floor, Ceiling);
+    // The probes stay a whole step apart at the floor: with the centre there, the low probe is the
+    // floor and the high one 35 % above it (clamped to the floor both, 8 and 9, they told nothing
+    // through the noise and the limit stayed at its floor on the 2-core node).
+    private double ProbeCentre => Math.Max(_centre, Floor / (1 - Step));
 
-    private int Low => Math.Clamp((int)Math.Round(_centre * (1 - Step)), Floor, Ceiling);
+    private int High => Math.Clamp((int)Math.Round(ProbeCentre * (1 + Step)), Floor, Ceiling);
 
-    /// <summary>The smoothed elasticity of throughput to the limit (null before the first cycle measured).</summary>
+    private int Low => Math.Clamp((int)Math.Round(ProbeCentre * (1 - Step)), Floor, Ceiling);
+
+    /// <summary>The elasticity of throughput to the limit fitted over the last cycles (null before enough were measured).</summary>
     public double? Elasticity => _elasticity;
 
     /// <summary>The no-queue latency of requests of <paramref name="kind"/>, their weight as work (0 before its first window).</summary>
@@ -124,6 +147,9 @@ public sealed class GradientLimit
     /// <summary>The last window's latency over its requests' baselines (1: as fast as without a queue; 0 before the first window compared).</summary>
     public double LastRatio { get; private set; }
 
+    /// <summary>The last window's work per second: its requests' baselines added up, over its length (about the requests it would have held in flight without a queue).</summary>
+    public double LastWork { get; private set; }
+
     /// <summary>Windows closed so far.</summary>
     public long Windows { get; private set; }
 
@@ -131,27 +157,29 @@ public sealed class GradientLimit
     public void Reset(int limit)
     {
         _centre = Math.Clamp(limit, Floor, Ceiling);
-        _phase = -1;
-        _elasticity = null;
+        Restart();
         StartWindow(_time.GetTimestamp());
     }
 
     /// <summary>One completed request of <paramref name="kind"/> (0 to <see cref="MaxKinds"/> - 1); true when it closed a window (the limit may have changed).</summary>
     public bool Sample(TimeSpan latency, int inFlightAtStart, int kind = 0)
     {
-        if (inFlightAtStart > Limit)
-        {
-            // Admitted under the other half's higher limit: says nothing about this one.
-            return false;
-        }
         var now = _time.GetTimestamp();
         _samples++;
         ref var of = ref _kinds[Math.Clamp(kind, 0, MaxKinds - 1)];
-        of.Count++;
-        of.SumMs += latency.TotalMilliseconds;
+        // Every request completed is work done in this window, whatever limit admitted it: leaving out
+        // those admitted under the high half's limit (the first version did) took work from the low
+        // half only, and the climb read more in flight as more served (BENCHMARKS.md, issue 17).
+        of.Done++;
+        if (inFlightAtStart <= Limit)
+        {
+            // Its latency is this limit's; one admitted under the other half's higher limit says nothing of it.
+            of.Count++;
+            of.SumMs += latency.TotalMilliseconds;
+        }
         _maxInFlight = Math.Max(_maxInFlight, inFlightAtStart);
         var elapsed = _time.GetElapsedTime(_windowStart, now);
-        if (_samples < MinSamples || elapsed < Window)
+        if (_samples < MinSamples || elapsed < WindowLength)
         {
             return false;
         }
@@ -161,58 +189,105 @@ public sealed class GradientLimit
             // The limit in force overloaded the node: a fifth below it, and a new cycle from there.
             BackOffs++;
             _centre = Math.Clamp(Math.Min(_centre, Limit) * Math.Exp(-MaxLogStep), Floor, Ceiling);
-            _elasticity = null;
-            _phase = -1;
+            Restart();
             StartWindow(now);
             return true;
         }
         var saturated = _maxInFlight >= Limit / 2.0;
         // Work done per second: each request weighs what its kind takes without a queue.
         var work = WindowWork() / elapsed.TotalSeconds;
-        switch (_phase)
+        LastWork = work / 1000;
+        if (_phase is 1 or 3 && saturated && work > 0)
         {
-            case 1:
-                (_highWork, _highSaturated) = (work, saturated);
-                break;
-            case 3:
-                Climb(work, saturated);
-                break;
+            // A measured window (the second of its half) in which the limit, not demand, decided what was served.
+            _points[_pointNext] = new Point(Math.Log(Limit), Math.Log(work), _time.GetElapsedTime(_origin, now).TotalSeconds);
+            _pointNext = (_pointNext + 1) % _points.Length;
+            _pointCount = Math.Min(_pointCount + 1, _points.Length);
+        }
+        if (_phase == 3)
+        {
+            Climb();
         }
         // The weights stay the same through a cycle (both halves measured with the same baselines):
         // they move only once its second half is measured; a kind seen for the first time gets one at once.
         LearnBaselines(update: _phase is 3 or -1, evidence: !saturated || Limit <= Floor);
+        if (_phase is 3 or -1)
+        {
+            WindowLength = NextWindowLength();
+        }
         StartWindow(now);
         _phase = (_phase + 1) % 4;
         return true;
     }
 
-    private void Climb(double lowWork, bool lowSaturated)
+    // The elasticity is the slope of ln(work) against ln(limit) over the last FitCycles cycles'
+    // measured windows, fitted together with a straight line in time: a load that rises or falls
+    // through the cycles (arrivals come in waves) is taken out instead of being read as an answer to
+    // the limit. One pair of windows a cycle was too noisy on the 2-core node (its elasticity swung
+    // between -3.5 and +1.9 and walked the limit to its floor; BENCHMARKS.md, issue 17).
+    private void Climb()
     {
-        if (!_highSaturated || !lowSaturated || _highWork <= 0 || lowWork <= 0 || High <= Low)
+        if (_pointCount < _points.Length / 2 || Fit() is not { } e)
         {
             return;
         }
-        var e = Math.Log(_highWork / lowWork) / Math.Log(High / (double)Low);
-        _elasticity = _elasticity is { } before ? before + Smoothing * (e - before) : e;
-        var step = Math.Clamp(Gain * (_elasticity.Value - MinimumGain), -MaxLogStep, MaxLogStep);
+        _elasticity = e;
+        var step = Math.Clamp(Gain * (e - MinimumGain), -MaxLogStep, MaxLogStep);
         _centre = Math.Clamp(_centre * Math.Exp(step), Floor, Ceiling);
+    }
+
+    // Least squares of y = a + e x + b t; null when the limits measured do not tell e from the trend
+    // (all at one limit, or the limit moving with time only).
+    private double? Fit()
+    {
+        var points = _points.AsSpan(0, _pointCount);
+        double mx = 0, my = 0, mt = 0;
+        foreach (var p in points)
+        {
+            (mx, my, mt) = (mx + p.X, my + p.Y, mt + p.T);
+        }
+        (mx, my, mt) = (mx / points.Length, my / points.Length, mt / points.Length);
+        double xx = 0, xt = 0, tt = 0, xy = 0, ty = 0;
+        foreach (var p in points)
+        {
+            var (x, y, t) = (p.X - mx, p.Y - my, p.T - mt);
+            (xx, xt, tt, xy, ty) = (xx + x * x, xt + x * t, tt + t * t, xy + x * y, ty + t * y);
+        }
+        var det = xx * tt - xt * xt;
+        // The limits' spread left once the trend is taken out must be a fair part of the probes'
+        // own (a quarter of each point's squared half-step): otherwise e is the noise's.
+        var halfStep = Math.Log((1 + Step) / (1 - Step)) / 2;
+        if (tt <= 0 || det / tt < points.Length * halfStep * halfStep / 4)
+        {
+            return null;
+        }
+        return (xy * tt - ty * xt) / det;
+    }
+
+    private void Restart()
+    {
+        _phase = -1;
+        _elasticity = null;
+        _pointCount = 0;
+        _pointNext = 0;
     }
 
     // The window's requests as work (the sum of their kinds' baselines), and its latency over that
     // work (LastRatio). Kinds seen for the first time have no baseline yet and are left out.
     private double WindowWork()
     {
-        double observed = 0, expected = 0;
+        double observed = 0, expected = 0, work = 0;
         foreach (ref var kind in _kinds.AsSpan())
         {
-            if (kind.Count > 0 && kind.BaselineMs > 0)
+            if (kind.BaselineMs > 0)
             {
                 observed += kind.SumMs;
                 expected += kind.Count * kind.BaselineMs;
+                work += kind.Done * kind.BaselineMs;
             }
         }
         LastRatio = expected > 0 ? observed / expected : 0;
-        return expected;
+        return work;
     }
 
     // Each kind's baseline from this window: the first window sets it; when it may be updated, a faster
@@ -247,6 +322,21 @@ public sealed class GradientLimit
         }
     }
 
+    // A window at least twice as long as a request takes: the first window of each half must let the
+    // requests admitted under the other half's limit finish before the second is measured (on the
+    // 2-core node under overload latencies reached 10 to 40 times their baselines).
+    private TimeSpan NextWindowLength()
+    {
+        double sumMs = 0;
+        var count = 0;
+        foreach (ref var kind in _kinds.AsSpan())
+        {
+            (sumMs, count) = (sumMs + kind.SumMs, count + kind.Count);
+        }
+        var twice = count > 0 ? TimeSpan.FromMilliseconds(2 * sumMs / count) : TimeSpan.Zero;
+        return twice > Window ? (twice < MaxWindowLength ? twice : MaxWindowLength) : Window;
+    }
+
     private void StartWindow(long now)
     {
         _windowStart = now;
@@ -255,15 +345,21 @@ public sealed class GradientLimit
         _maxInFlight = 0;
         foreach (ref var kind in _kinds.AsSpan())
         {
+            kind.Done = 0;
             kind.Count = 0;
             kind.SumMs = 0;
         }
     }
 
-    // One kind of request: its baseline, and this window's requests of it.
+    // A measured window: ln(limit), ln(work per second), seconds since the limit was created.
+    private readonly record struct Point(double X, double Y, double T);
+
+    // One kind of request: its baseline, and this window's requests of it: all completed (Done), and
+    // those admitted under the limit in force (Count, SumMs: their latency).
     private struct Kind
     {
         public double BaselineMs;
+        public int Done;
         public int Count;
         public double SumMs;
     }
