@@ -168,8 +168,8 @@ public sealed class GradientLimit
         _samples++;
         ref var of = ref _kinds[Math.Clamp(kind, 0, MaxKinds - 1)];
         // Every request completed is work done in this window, whatever limit admitted it: leaving out
-        // those admitted under the high half's limit (the first version did) took work from the low
-        // half only, and the climb read more in flight as more served (BENCHMARKS.md, issue 17).
+        // those admitted under the high half's limit (the climb did, from its first version) took work
+        // from the low half only, and it read more in flight as more served (BENCHMARKS.md, issue 17).
         of.Done++;
         if (inFlightAtStart <= Limit)
         {
@@ -334,7 +334,7 @@ public sealed class GradientLimit
             (sumMs, count) = (sumMs + kind.SumMs, count + kind.Count);
         }
         var twice = count > 0 ? TimeSpan.FromMilliseconds(2 * sumMs / count) : TimeSpan.Zero;
-        return twice > Window ? (twice < MaxWindowLength ? twice : MaxWindowLength) : Window;
+        return TimeSpan.FromTicks(Math.Clamp(twice.Ticks, Window.Ticks, MaxWindowLength.Ticks));
     }
 
     private void StartWindow(long now)

@@ -260,9 +260,9 @@ public sealed class GradientLimitTests
     public void Limit_RequestsAdmittedUnderTheOtherHalfsLimit_StillCountAsWorkDone()
     {
         // Past a knee of 64 throughput is flat; a third of each window's requests were admitted two
-        // windows earlier (slow requests spill over), under that window's limit. Counting only those admitted under the
-        // limit in force took work from the low half alone, read as "more in flight serve more", and
-        // climbed to the ceiling (the 2-core node reached 154 in a knee run).
+        // windows earlier (slow requests spill over), under that window's limit. Counting only those
+        // admitted under the limit in force took work from the low half alone, read as "more in flight
+        // serve more", and climbed to the ceiling (the 2-core node reached 154 in a knee run).
         var limit = Create(Knee);
         var earlier = new Queue<int>([limit.Limit, limit.Limit]);
         var centres = new List<int>();
