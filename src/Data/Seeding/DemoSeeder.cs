@@ -46,7 +46,7 @@ public sealed partial class DemoSeeder(MaintenanceDatabase maintenance, IOptions
         if (await context.DemoData.AsNoTracking().SingleOrDefaultAsync(cancellationToken) is { } present)
         {
             LogPresent(present.Teachers, present.Exams, present.Assignments, present.How, present.CompletedAt);
-            return false;
+            return await ReopenClosedExamsAsync(connection, cancellationToken);
         }
 
         // Nodes that start together queue here, before the slow part: one hashes and seeds, the others wait
@@ -107,6 +107,41 @@ public sealed partial class DemoSeeder(MaintenanceDatabase maintenance, IOptions
         await AnalyzeAsync(connection, cancellationToken);
         LogReady(complete.Teachers, complete.Exams, complete.Assignments, total.Elapsed.TotalSeconds);
         return true;
+    }
+
+    /// <summary>
+    /// A demo started again on a later day found every exam closed (they open for
+    /// <see cref="SeedOptions.OpenFor"/> from seeding): teachers could sign in and list them but open
+    /// none. When no exam is open or still to open, all of them open again now, for as long, and the
+    /// log says so. One exam open, or one yet to open, leaves them all as they are.
+    /// </summary>
+    private async Task<bool> ReopenClosedExamsAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        await using var command = new NpgsqlCommand(
+            """
+            UPDATE exams SET opens_at = @now, closes_at = @closes
+            WHERE NOT EXISTS (SELECT 1 FROM exams WHERE closes_at > @now)
+            RETURNING (SELECT max(closes_at) FROM exams)
+            """,
+            connection);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("closes", now + options.Value.OpenFor);
+        var reopened = 0;
+        DateTimeOffset closedAt = default;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                reopened++;
+                closedAt = reader.GetFieldValue<DateTimeOffset>(0);
+            }
+        }
+        if (reopened > 0)
+        {
+            LogReopened(reopened, closedAt, now + options.Value.OpenFor);
+        }
+        return reopened > 0;
     }
 
     private static async Task<(int Teachers, int Exams, int Assignments)> CountAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
@@ -214,6 +249,9 @@ public sealed partial class DemoSeeder(MaintenanceDatabase maintenance, IOptions
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo data present: {Teachers} teachers, {Exams} exams, {Assignments} assignments ({How} at {CompletedAt:u})")]
     private partial void LogPresent(int teachers, int exams, int assignments, string how, DateTimeOffset completedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Every demo exam had closed (the last at {ClosedAt:u}): {Exams} exams open again from now until {ClosesAt:u}")]
+    private partial void LogReopened(int exams, DateTimeOffset closedAt, DateTimeOffset closesAt);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Demo data was completed by another node meanwhile")]
     private partial void LogSeededElsewhere();

@@ -76,6 +76,41 @@ public sealed class SeedInterruptionTests(SeedClusterFixture cluster, ITestOutpu
         await using var host = await HostProcess.StartAsync(environment, Within);
         Assert.Contains(host.Output, line => line.Contains($"Demo data present: {Teachers} teachers, {Exams} exams, {Teachers * Exams} assignments (seeded", StringComparison.Ordinal));
         Assert.DoesNotContain(host.Output, line => line.Contains("Seeding demo data", StringComparison.Ordinal));
+        Assert.DoesNotContain(host.Output, line => line.Contains("Every demo exam had closed", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_OnALaterDayWithEveryExamClosed_OpensThemAgainAndSaysSo()
+    {
+        // The next day: the 8 hours every exam was open for ended yesterday.
+        await using var host = await RestartAfterAsync("UPDATE exams SET opens_at = now() - interval '1 day', closes_at = now() - interval '16 hours'");
+
+        Assert.Contains(host.Output, line => line.Contains("Every demo exam had closed", StringComparison.Ordinal) && line.Contains($"{Exams} exams open again from now", StringComparison.Ordinal));
+        Assert.All(await DemoTeachers.PaperStatusesAsync(host.Address, Teachers), status => Assert.Equal(200, status));
+    }
+
+    [Fact]
+    public async Task Start_WithOneExamStillOpen_LeavesTheClosedOnesClosed()
+    {
+        // An operator closed all exams but one: that is a choice, not a demo left over from yesterday.
+        await using var host = await RestartAfterAsync("UPDATE exams SET closes_at = now() - interval '1 minute' WHERE id <> (SELECT min(id) FROM exams)");
+
+        Assert.DoesNotContain(host.Output, line => line.Contains("Every demo exam had closed", StringComparison.Ordinal));
+        var statuses = await DemoTeachers.PaperStatusesAsync(host.Address, 1);
+        Assert.Equal(1, statuses.Count(s => s == 200));
+        Assert.Equal(Exams - 1, statuses.Count(s => s == 403));
+    }
+
+    /// <summary>Seeds a database of its own with a first start, runs <paramref name="sql"/> on it, and starts the host again.</summary>
+    private async Task<HostProcess> RestartAfterAsync(string sql)
+    {
+        var database = await cluster.CreateDatabaseAsync();
+        var environment = Environment(database);
+        await using (await HostProcess.StartAsync(environment, Within))
+        {
+        }
+        await ExecuteAsync(database, sql);
+        return await HostProcess.StartAsync(environment, Within);
     }
 
     private Dictionary<string, string> Environment(string database) => new()
