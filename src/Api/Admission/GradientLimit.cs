@@ -10,12 +10,15 @@ namespace ExamConsole.Api.Admission;
 /// the knee (more in flight, more served), about 0 on the plateau, below 0 past it (more in flight,
 /// less served). It is fitted by least squares over the measured windows of the last
 /// <see cref="AdmissionOptions.AdaptiveFitCycles"/> cycles, with a trend in time, and the centre
-/// moves by <c>exp(0.1 (e - g))</c> each cycle, between the floor and the ceiling, where g is
-/// <see cref="AdmissionOptions.AdaptiveMinimumGain"/>: up while more in flight still buys enough
-/// throughput, down once it buys little (a plateau) or costs throughput. With g = 0 a plateau left the
-/// centre to the noise, which walked it up to the ceiling on the 2-core node once its host used less
-/// CPU per request, until the pool ran out of connections; with one cycle's measure and 4 times the
-/// gain, windows off by a third walked it down to its floor (BENCHMARKS.md, issue 17).
+/// moves by <c>exp(0.1 d)</c> each cycle, between the floor and the ceiling, where d is how far e is
+/// from g, <see cref="AdmissionOptions.AdaptiveMinimumGain"/>, beyond the fit's standard error (0 when
+/// e is within one standard error of g): up while more in flight still buys enough throughput, down
+/// once it buys little (a plateau) or costs throughput, and not at all on what the fit cannot tell
+/// from its noise. With g = 0 a plateau left the centre to the noise, which walked it up to the
+/// ceiling on the 2-core node once its host used less CPU per request, until the pool ran out of
+/// connections; with one cycle's measure and 4 times the gain, windows off by a third walked it down
+/// to its floor; moved by every estimate (the standard error there is 0.6 to 1.4), it ran past the
+/// plateau to 130 and 298 (BENCHMARKS.md, issue 17).
 /// <para>
 /// Overload: when the database pool timed out an acquisition during a window (<c>overloads</c>
 /// counts them), the limit in force was too high whatever the throughput said (requests failing
@@ -141,6 +144,9 @@ public sealed class GradientLimit
     /// <summary>The elasticity of throughput to the limit fitted over the last cycles (null before enough were measured).</summary>
     public double? Elasticity => _elasticity;
 
+    /// <summary>The standard error of <see cref="Elasticity"/> from the fit's residuals: how far from the minimum gain it must be before the centre moves.</summary>
+    public double ElasticityError { get; private set; }
+
     /// <summary>The no-queue latency of requests of <paramref name="kind"/>, their weight as work (0 before its first window).</summary>
     public TimeSpan Baseline(int kind = 0) => TimeSpan.FromMilliseconds(_kinds[Math.Clamp(kind, 0, MaxKinds - 1)].BaselineMs);
 
@@ -227,18 +233,22 @@ public sealed class GradientLimit
     // between -3.5 and +1.9 and walked the limit to its floor; BENCHMARKS.md, issue 17).
     private void Climb()
     {
-        if (_pointCount < _points.Length / 2 || Fit() is not { } e)
+        if (_pointCount < _points.Length / 2 || Fit() is not var (e, error))
         {
             return;
         }
         _elasticity = e;
-        var step = Math.Clamp(Gain * (e - MinimumGain), -MaxLogStep, MaxLogStep);
+        ElasticityError = error;
+        // Only what the fit tells apart from its own noise moves the centre: the distance from the
+        // minimum gain less one standard error. On a plateau the noise no longer walks it.
+        var evidence = Math.Sign(e - MinimumGain) * Math.Max(0, Math.Abs(e - MinimumGain) - error);
+        var step = Math.Clamp(Gain * evidence, -MaxLogStep, MaxLogStep);
         _centre = Math.Clamp(_centre * Math.Exp(step), Floor, Ceiling);
     }
 
-    // Least squares of y = a + e x + b t; null when the limits measured do not tell e from the trend
-    // (all at one limit, or the limit moving with time only).
-    private double? Fit()
+    // Least squares of y = a + e x + b t, with the standard error of e; null when the limits measured
+    // do not tell e from the trend (all at one limit, or the limit moving with time only).
+    private (double Elasticity, double Error)? Fit()
     {
         var points = _points.AsSpan(0, _pointCount);
         double mx = 0, my = 0, mt = 0;
@@ -261,13 +271,24 @@ public sealed class GradientLimit
         {
             return null;
         }
-        return (xy * tt - ty * xt) / det;
+        var e = (xy * tt - ty * xt) / det;
+        var b = (ty * xx - xy * xt) / det;
+        double residuals = 0;
+        foreach (var p in points)
+        {
+            var r = p.Y - my - e * (p.X - mx) - b * (p.T - mt);
+            residuals += r * r;
+        }
+        // Three parameters fitted: the residuals' variance over n - 3, and e's variance from it.
+        var error = points.Length > 3 ? Math.Sqrt(residuals / (points.Length - 3) * tt / det) : double.PositiveInfinity;
+        return (e, error);
     }
 
     private void Restart()
     {
         _phase = -1;
         _elasticity = null;
+        ElasticityError = 0;
         _pointCount = 0;
         _pointNext = 0;
     }

@@ -86,11 +86,19 @@ public sealed class GradientLimitTests
     {
         // Past the knee more in flight only wait: throughput flat, each window's off by up to 5 %. With no
         // minimum gain the centre was left to the noise (it walked to the ceiling on the 2-core node).
+        // On a flat plateau the fit's elasticity is 0, the minimum gain (0.1) less its standard error
+        // (about 0.05 here) from where the centre settles: it comes down from 300 by about half a percent
+        // a cycle, and never climbs on the way.
         var random = new Random(17);
         var limit = Create(start);
 
-        var centres = Windows(limit, 800, slowdown: held => Math.Max(1.0, held / (double)Knee), noise: _ => 0.95 + 0.1 * random.NextDouble());
+        var centres = Windows(limit, 2000, slowdown: held => Math.Max(1.0, held / (double)Knee), noise: _ => 0.95 + 0.1 * random.NextDouble());
 
+        if (start > Knee)
+        {
+            Assert.True(centres[800] < start / 2, $"800 windows later still {centres[800]}");
+            Assert.All(centres.Zip(centres.Skip(1)).Take(800), pair => Assert.True(pair.Second <= pair.First, $"climbed from {pair.First} to {pair.Second} on a flat plateau above the knee"));
+        }
         // The elasticity falls to the minimum gain with the low probe just under the knee: 64 / 0.85 / e^(0.25 ln(1.15/0.85)), about 70.
         var tail = centres.TakeLast(400).ToList();
         Assert.InRange(tail.Average(), Knee * 0.95, Knee * 1.25);
@@ -233,6 +241,36 @@ public sealed class GradientLimitTests
 
         Assert.True(shares.Average() >= 0.95 && centres.Min() > Options.AdaptiveFloor * 1.5 && centres.Max() < Options.AdaptiveCeiling / 2, $"served {shares.Average():P1} of the top on average, the centre between {centres.Min()} and {centres.Max()}, {centres.Average():F0} on average");
     }
+
+    [Fact]
+    public void Limit_WindowsAsNoisyAsTheTwoCoreNodes_StaysNearWhereItStarted()
+    {
+        // The 2-core node in the knee's overload: at one limit a 500 ms window's work ranged from 2.9 to
+        // 23.4 (the load generator, PostgreSQL and the host share two cores), and the fit's standard error
+        // was 0.6 to 1.4 (BENCHMARKS.md, issue 17). Flat from the knee on, as the node's curve is from
+        // about 50 to 100 in flight. Moved by every estimate, the centre walked up to 130 and 298 there,
+        // and here between 24 and 512 (ends 57 to 345, median 170); moved only by what the fit tells apart
+        // from its noise, between 44 and 225 (ends 62 to 140). The plateau still lets it wander up more
+        // than down (below the knee the evidence is strong, above it weak): it is not pinned, only no
+        // longer a walk. 10 runs of 100 cycles (about 3 min each).
+        var ends = new List<int>();
+        var extremes = new List<int>();
+        for (var seed = 0; seed < 10; seed++)
+        {
+            var random = new Random(seed);
+            var limit = Create(Knee);
+            var centres = Windows(limit, 400, slowdown: held => Math.Max(1.0, held / (double)Knee), noise: _ => Math.Exp(0.5 * Gaussian(random)));
+            ends.Add(centres[^1]);
+            extremes.Add(centres.Min());
+            extremes.Add(centres.Max());
+        }
+
+        ends.Sort();
+        Assert.True(extremes.Min() >= Knee / 2 && extremes.Max() <= Options.AdaptiveCeiling / 2 && ends[ends.Count / 2] <= Knee * 1.75, $"the centres went between {extremes.Min()} and {extremes.Max()}; ends {string.Join(", ", ends)}");
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     [Theory]
     [InlineData(1)]
