@@ -240,7 +240,8 @@ public sealed class GradientLimit
         _elasticity = e;
         ElasticityError = error;
         // Only what the fit tells apart from its own noise moves the centre: the distance from the
-        // minimum gain less one standard error. On a plateau the noise no longer walks it.
+        // minimum gain less one standard error (with fewer than 4 points, no error is known: it holds).
+        // On a plateau the noise walks it far less (GradientLimitTests: 44 to 225 instead of 24 to 512).
         var evidence = Math.Sign(e - MinimumGain) * Math.Max(0, Math.Abs(e - MinimumGain) - error);
         var step = Math.Clamp(Gain * evidence, -MaxLogStep, MaxLogStep);
         _centre = Math.Clamp(_centre * Math.Exp(step), Floor, Ceiling);
