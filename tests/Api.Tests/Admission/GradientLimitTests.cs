@@ -1,4 +1,5 @@
 using ExamConsole.Api.Admission;
+using ExamConsole.Testing;
 using Microsoft.Extensions.Time.Testing;
 
 namespace ExamConsole.Api.Tests.Admission;
@@ -259,7 +260,7 @@ public sealed class GradientLimitTests
         {
             var random = new Random(seed);
             var limit = Create(Knee);
-            var centres = Windows(limit, 400, slowdown: held => Math.Max(1.0, held / (double)Knee), noise: _ => Math.Exp(0.5 * Gaussian(random)));
+            var centres = Windows(limit, 400, slowdown: held => Math.Max(1.0, held / (double)Knee), noise: _ => Math.Exp(0.5 * random.NextNormal()));
             ends.Add(centres[^1]);
             extremes.Add(centres.Min());
             extremes.Add(centres.Max());
@@ -268,9 +269,6 @@ public sealed class GradientLimitTests
         ends.Sort();
         Assert.True(extremes.Min() >= Knee / 2 && extremes.Max() <= Options.AdaptiveCeiling / 2 && ends[ends.Count / 2] <= Knee * 1.75, $"the centres went between {extremes.Min()} and {extremes.Max()}; ends {string.Join(", ", ends)}");
     }
-
-    private static double Gaussian(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     [Theory]
     [InlineData(1)]

@@ -4,6 +4,7 @@ using System.Text.Json;
 using ExamConsole.Api.Admin;
 using ExamConsole.Api.History;
 using ExamConsole.Data.History;
+using ExamConsole.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ExamConsole.Api.Tests.History;
@@ -55,7 +56,7 @@ public sealed class HistoryApiTests(HistoryFixture fixture)
             for (var i = 0; i < 1000; i++)
             {
                 // Log-normal around 4 ms with a slow tail: the shape of a real route.
-                var ms = Math.Exp(Math.Log(4) + (0.8 * Normal(random))) + (i % 97 == 0 ? 400 : 0);
+                var ms = Math.Exp(Math.Log(4) + (0.8 * random.NextNormal())) + (i % 97 == 0 ? 400 : 0);
                 var status = i % 50 == 0 ? 503 : 200;
                 errors += status >= 500 ? 1 : 0;
                 raw.Add(ms);
@@ -135,7 +136,4 @@ public sealed class HistoryApiTests(HistoryFixture fixture)
         var at = value[^2] == 'd' ? now.AddDays(-amount) : now.AddHours(-amount);
         return at.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 }
