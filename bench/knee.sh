@@ -16,7 +16,9 @@
 # of every teacher's exams, so no run finds another's attempts), QUEUE (queue limit, 4096), WARM_UP (1:
 # an unrecorded 10 s run at a third of the rate first, on the teachers after the sweep's; 0: none),
 # TAG (a sweep's name: its reports and traces go to .data/bench/knee/TAG/, so that the next sweep on
-# the same slots does not overwrite them). Each run's report: .data/bench/knee/[TAG/]limit-LIMIT-slotN.json;
+# the same slots does not overwrite them), GENERATOR_CPUS (e.g. 0: the load generator runs on those
+# cores only, through taskset; start the host on the others, e.g. taskset -c 1 bench/host.sh, so
+# that the generator does not take the CPU of the node it measures). Each run's report: .data/bench/knee/[TAG/]limit-LIMIT-slotN.json;
 # a limit may be given more than once (interleaved sweeps: 64 adaptive 96 adaptive 64 96 ...).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +49,9 @@ trace_limit() {
     sleep 1
   done
 }
+# The load generator, on its own cores when GENERATOR_CPUS names them.
+examday=(dotnet bench/ExamDay/bin/Release/net10.0/examday.dll)
+[ -n "${GENERATOR_CPUS:-}" ] && examday=(taskset -c "$GENERATOR_CPUS" "${examday[@]}")
 before=$(admin_get throttle | jq -r .maxConcurrent)
 
 # Warm-up, not recorded: on a freshly started host the first run was always the slowest (JIT, caches,
@@ -54,7 +59,7 @@ before=$(admin_get throttle | jq -r .maxConcurrent)
 # 10 s at a third of the rate, at the throttle in force, with the teachers after the sweep's own.
 if [ "${WARM_UP:-1}" = 1 ]; then
   echo "== warm-up, not recorded: $((rate * 10 / 3)) teachers from T$(printf %07d $((first + teachers))) at $((rate / 3))/s ($(date -u +%H:%M:%S) UTC)"
-  dotnet bench/ExamDay/bin/Release/net10.0/examday.dll --url "$url" --db "$db" \
+  "${examday[@]}" --url "$url" --db "$db" \
     --teachers $((rate * 10 / 3)) --first-teacher $((first + teachers)) --exam-slot "$slot" --rate $((rate / 3)) --ramp 2 \
     --rounds 3 --think 500 --max-duration 60 --progress 3600 --report "$out/warm-up.json" | grep -E '^(Run|Submissions)' || true
 fi
@@ -67,7 +72,7 @@ for limit in "${limits[@]}"; do
     tracer=$!
   fi
   echo "== admission limit $limit: $teachers teachers from T$(printf %07d "$first"), exam slot $slot, at $rate/s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
-  dotnet bench/ExamDay/bin/Release/net10.0/examday.dll --url "$url" --db "$db" \
+  "${examday[@]}" --url "$url" --db "$db" \
     --teachers "$teachers" --first-teacher "$first" --exam-slot "$slot" --rate "$rate" --ramp 5 \
     --rounds 3 --think 500 --max-duration $((seconds * 4)) --progress 3600 --report "$out/limit-$limit-slot$slot.json" \
     | sed -n '/^ExamDay against/,$p'
