@@ -80,6 +80,19 @@ public sealed class ThrottleDialogTests : ConsoleTest
     }
 
     [Fact]
+    public async Task Dialog_ReleasingTheLimit_CautionsThatAdaptiveIsNotProvenYet()
+    {
+        var dialog = await OpenAsync(AdmissionMode.Fixed, 64);
+        Assert.Empty(dialog.FindAll("[data-testid=adaptive-caution]"));
+
+        await dialog.InvokeAsync(() => Radio(dialog, "mode-adaptive").Click());
+        Assert.Contains("Not proven yet", dialog.Find("[data-testid=adaptive-caution]").TextContent);
+
+        await dialog.InvokeAsync(() => Radio(dialog, "mode-fixed").Click());
+        Assert.Empty(dialog.FindAll("[data-testid=adaptive-caution]"));
+    }
+
+    [Fact]
     public async Task Dialog_AdaptiveStartOutsideFloorAndCeiling_IsRefused()
     {
         var dialog = await OpenAsync(AdmissionMode.Fixed, 64);
