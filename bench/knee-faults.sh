@@ -18,7 +18,7 @@
 # its circuit log lines; start the host with Logging__Console__TimestampFormat='HH:mm:ss.fff ' and
 # Logging__Console__UseUtcTimestamp=true to have them timed), GENERATOR_CPUS (e.g. 0: examday and
 # pgbench run on those cores only, through taskset) with HOST_CPUS (e.g. 1: the cores of a host started
-# as taskset -c 1 bench/host.sh; PostgreSQL, started again here, gets them too), as in bench/knee.sh.
+# as taskset -c 1 bench/host.sh; PostgreSQL, started again here, gets them too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${ADMIN_PASSWORD:?Set ADMIN_PASSWORD: the password of an operator, to change the throttle.}"
@@ -41,10 +41,10 @@ grep -qE "^port = ${port:-none}$" "$pgdata/postgresql.auto.conf" 2>/dev/null ||
   { echo "knee-faults: $pgdata is not the cluster on port ${port:-?} (DB=$db); set PGDATA" >&2; exit 2; }
 as_owner() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pgb=("$bin/pgbench" -h 127.0.0.1 -p "$port" -U postgres)
-examday=(dotnet bench/ExamDay/bin/Release/net10.0/examday.dll)
+generator=(dotnet bench/ExamDay/bin/Release/net10.0/examday.dll)
 pg_ctl=("$bin/pg_ctl")
 # The load generators on their own cores, PostgreSQL (when started again) on the host's.
-[ -n "${GENERATOR_CPUS:-}" ] && pgb=(taskset -c "$GENERATOR_CPUS" "${pgb[@]}") examday=(taskset -c "$GENERATOR_CPUS" "${examday[@]}")
+[ -n "${GENERATOR_CPUS:-}" ] && pgb=(taskset -c "$GENERATOR_CPUS" "${pgb[@]}") generator=(taskset -c "$GENERATOR_CPUS" "${generator[@]}")
 [ -n "${HOST_CPUS:-}" ] && pg_ctl=(taskset -c "$HOST_CPUS" "${pg_ctl[@]}")
 out=.data/bench/knee
 mkdir -p "$out"
@@ -100,7 +100,7 @@ for mode in "${modes[@]}"; do
   echo "utc,t,event"
   start=$(ms)
   # examday's own bound is --max-duration plus --settle; timeout is the backstop.
-  timeout -s TERM $((seconds + 150)) "${examday[@]}" --url "$url" --db "$db" \
+  timeout -s TERM $((seconds + 150)) "${generator[@]}" --url "$url" --db "$db" \
     --teachers $((rate * seconds)) --first-teacher "$first" --exam-slot "$slot" --rate "$rate" --ramp 5 \
     --rounds 3 --think 500 --max-duration $((seconds + 60)) --settle 60 --progress 1 --report "$out/faults-$mode.json" >"$log" 2>&1 &
   examday=$!

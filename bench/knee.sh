@@ -50,8 +50,8 @@ trace_limit() {
   done
 }
 # The load generator, on its own cores when GENERATOR_CPUS names them.
-examday=(dotnet bench/ExamDay/bin/Release/net10.0/examday.dll)
-[ -n "${GENERATOR_CPUS:-}" ] && examday=(taskset -c "$GENERATOR_CPUS" "${examday[@]}")
+generator=(dotnet bench/ExamDay/bin/Release/net10.0/examday.dll)
+[ -n "${GENERATOR_CPUS:-}" ] && generator=(taskset -c "$GENERATOR_CPUS" "${generator[@]}")
 before=$(admin_get throttle | jq -r .maxConcurrent)
 
 # Warm-up, not recorded: on a freshly started host the first run was always the slowest (JIT, caches,
@@ -59,7 +59,7 @@ before=$(admin_get throttle | jq -r .maxConcurrent)
 # 10 s at a third of the rate, at the throttle in force, with the teachers after the sweep's own.
 if [ "${WARM_UP:-1}" = 1 ]; then
   echo "== warm-up, not recorded: $((rate * 10 / 3)) teachers from T$(printf %07d $((first + teachers))) at $((rate / 3))/s ($(date -u +%H:%M:%S) UTC)"
-  "${examday[@]}" --url "$url" --db "$db" \
+  "${generator[@]}" --url "$url" --db "$db" \
     --teachers $((rate * 10 / 3)) --first-teacher $((first + teachers)) --exam-slot "$slot" --rate $((rate / 3)) --ramp 2 \
     --rounds 3 --think 500 --max-duration 60 --progress 3600 --report "$out/warm-up.json" | grep -E '^(Run|Submissions)' || true
 fi
@@ -72,7 +72,7 @@ for limit in "${limits[@]}"; do
     tracer=$!
   fi
   echo "== admission limit $limit: $teachers teachers from T$(printf %07d "$first"), exam slot $slot, at $rate/s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
-  "${examday[@]}" --url "$url" --db "$db" \
+  "${generator[@]}" --url "$url" --db "$db" \
     --teachers "$teachers" --first-teacher "$first" --exam-slot "$slot" --rate "$rate" --ramp 5 \
     --rounds 3 --think 500 --max-duration $((seconds * 4)) --progress 3600 --report "$out/limit-$limit-slot$slot.json" \
     | sed -n '/^ExamDay against/,$p'

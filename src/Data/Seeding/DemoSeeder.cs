@@ -35,8 +35,9 @@ public sealed partial class DemoSeeder(MaintenanceDatabase maintenance, IOptions
     public static string TeacherPassword(int n) => "pass-" + n.ToString("D7", CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Makes the demo data complete: seeds it when absent, completes it when partial, does nothing
-    /// when its completion marker is there. Returns whether it wrote anything.
+    /// Makes the demo data complete: seeds it when absent, completes it when partial, and when its
+    /// completion marker is there only opens the exams again if every one of them has closed.
+    /// Returns whether it wrote anything.
     /// </summary>
     public async Task<bool> EnsureAsync(CancellationToken cancellationToken = default)
     {
