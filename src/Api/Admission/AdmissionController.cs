@@ -289,7 +289,7 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
                 _maxConcurrent = _adaptive.Limit;
                 if (_logger.IsEnabled(LogLevel.Debug))
                 {
-                    LogWindow(_adaptive.Windows, (long)_adaptive.WindowLength.TotalMilliseconds, _adaptive.LastRatio, _adaptive.LastWork, _adaptive.Limit, _adaptive.Centre, _adaptive.Elasticity ?? double.NaN, _adaptive.ElasticityError, _inFlight, _queues[0].Count + _queues[1].Count, _adaptive.BackOffs);
+                    LogWindow(_adaptive.Windows, (long)_adaptive.WindowLength.TotalMilliseconds, _adaptive.LastRatio, _adaptive.LastWork, _adaptive.Limit, _adaptive.Centre, _adaptive.Elasticity ?? double.NaN, _adaptive.ElasticityError, _adaptive.RequestElasticity ?? double.NaN, _adaptive.RequestElasticityError, _inFlight, _queues[0].Count + _queues[1].Count, _adaptive.BackOffs);
                 }
             }
             if (_inFlight == 0)
@@ -354,6 +354,6 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Adaptive admission window {Window} ({WindowMs} ms): latency {Ratio:F2} times the baseline, work {Work:F1} in flight without a queue, limit {Limit} around {Centre}, elasticity {Elasticity:F2} ± {Error:F2}, {InFlight} in flight, {Queued} queued, {BackOffs} back-offs on overload so far")]
-    private partial void LogWindow(long window, long windowMs, double ratio, double work, int limit, int centre, double elasticity, double error, int inFlight, int queued, long backOffs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Adaptive admission window {Window} ({WindowMs} ms): latency {Ratio:F2} times the baseline, work {Work:F1} in flight without a queue, limit {Limit} around {Centre}, elasticity {Elasticity:F2} ± {Error:F2} by work, {RequestElasticity:F2} ± {RequestError:F2} by requests, {InFlight} in flight, {Queued} queued, {BackOffs} back-offs on overload so far")]
+    private partial void LogWindow(long window, long windowMs, double ratio, double work, int limit, int centre, double elasticity, double error, double requestElasticity, double requestError, int inFlight, int queued, long backOffs);
 }

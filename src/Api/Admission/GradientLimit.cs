@@ -33,6 +33,19 @@ namespace ExamConsole.Api.Admission;
 /// on evidence that the latency is not the gate's own queue (few in flight, or the limit at its floor).
 /// </para>
 /// <para>
+/// Two weighings, and the centre moves only where both agree. A request's real cost (what it takes
+/// of the node's capacity) lies between two measures the gate has: its kind's no-queue latency
+/// overstates a write's (that latency includes waiting for a commit's flush, which a batch of commits
+/// shares), and counting every request as one understates it against a cheap read. The gate admits
+/// submits and saves before reads, so the mix served changes with the limit, and each weighing alone
+/// drifted with it on the 2-core node in five-minute overloads: by work the centre walked down from 64
+/// to 15 to 24 (reads starved), counted in requests it walked up to 85 to 153 (submit p99 doubled);
+/// both served less than a fixed 64 (BENCHMARKS.md, issue 17). The elasticity is fitted both ways
+/// (<see cref="Elasticity"/>, <see cref="RequestElasticity"/>); the centre moves when both are past the
+/// minimum gain on the same side by more than their standard errors, by the smaller of the two, and
+/// holds where they disagree: the evidence then depends on a cost the gate does not know.
+/// </para>
+/// <para>
 /// Why not a latency gradient (Netflix's Gradient2, Envoy's filter), the first version: on the 2-core
 /// node the load generator, PostgreSQL and the host share, latency grows long before throughput stops
 /// growing (with group commit, more submits in flight make bigger batches), so a limit that holds
@@ -147,6 +160,12 @@ public sealed class GradientLimit
     /// <summary>The standard error of <see cref="Elasticity"/> from the fit's residuals: how far from the minimum gain it must be before the centre moves.</summary>
     public double ElasticityError { get; private set; }
 
+    /// <summary>The elasticity of requests served (each counted as one) to the limit, fitted over the same windows (null before enough were measured).</summary>
+    public double? RequestElasticity { get; private set; }
+
+    /// <summary>The standard error of <see cref="RequestElasticity"/>.</summary>
+    public double RequestElasticityError { get; private set; }
+
     /// <summary>The no-queue latency of requests of <paramref name="kind"/>, their weight as work (0 before its first window).</summary>
     public TimeSpan Baseline(int kind = 0) => TimeSpan.FromMilliseconds(_kinds[Math.Clamp(kind, 0, MaxKinds - 1)].BaselineMs);
 
@@ -206,7 +225,7 @@ public sealed class GradientLimit
         if (_phase is 1 or 3 && saturated && work > 0)
         {
             // A measured window (the second of its half) in which the limit, not demand, decided what was served.
-            _points[_pointNext] = new Point(Math.Log(Limit), Math.Log(work), _time.GetElapsedTime(_origin, now).TotalSeconds);
+            _points[_pointNext] = new Point(Math.Log(Limit), Math.Log(work), Math.Log(WindowRequests() / elapsed.TotalSeconds), _time.GetElapsedTime(_origin, now).TotalSeconds);
             _pointNext = (_pointNext + 1) % _points.Length;
             _pointCount = Math.Min(_pointCount + 1, _points.Length);
         }
@@ -233,35 +252,41 @@ public sealed class GradientLimit
     // between -3.5 and +1.9 and walked the limit to its floor; BENCHMARKS.md, issue 17).
     private void Climb()
     {
-        if (_pointCount < _points.Length / 2 || Fit() is not var (e, error))
+        if (_pointCount < _points.Length / 2 || Fit(static p => p.Y) is not var (e, error) || Fit(static p => p.Z) is not var (perRequest, perRequestError))
         {
             return;
         }
-        _elasticity = e;
-        ElasticityError = error;
-        // Only what the fit tells apart from its own noise moves the centre: the distance from the
-        // minimum gain less one standard error (with fewer than 4 points, no error is known: it holds).
-        // On a plateau the noise walks it far less (GradientLimitTests: 44 to 225 instead of 24 to 512).
-        var evidence = Math.Sign(e - MinimumGain) * Math.Max(0, Math.Abs(e - MinimumGain) - error);
+        (_elasticity, ElasticityError) = (e, error);
+        (RequestElasticity, RequestElasticityError) = (perRequest, perRequestError);
+        // The centre moves only on what both weighings tell apart from their noise, and only as far as
+        // the more cautious of the two: a request's real cost lies between the two (see the summary).
+        var (byWork, byRequests) = (Evidence(e, error), Evidence(perRequest, perRequestError));
+        var evidence = Math.Sign(byWork) == Math.Sign(byRequests) ? Math.Sign(byWork) * Math.Min(Math.Abs(byWork), Math.Abs(byRequests)) : 0;
         var step = Math.Clamp(Gain * evidence, -MaxLogStep, MaxLogStep);
         _centre = Math.Clamp(_centre * Math.Exp(step), Floor, Ceiling);
     }
 
+    // Only what the fit tells apart from its own noise moves the centre: the distance from the minimum
+    // gain less one standard error (with fewer than 4 points no error is known, and it is 0). On a
+    // plateau the noise walks the centre far less (GradientLimitTests: 44 to 225 instead of 24 to 512).
+    private double Evidence(double elasticity, double error) =>
+        Math.Sign(elasticity - MinimumGain) * Math.Max(0, Math.Abs(elasticity - MinimumGain) - error);
+
     // Least squares of y = a + e x + b t, with the standard error of e; null when the limits measured
     // do not tell e from the trend (all at one limit, or the limit moving with time only).
-    private (double Elasticity, double Error)? Fit()
+    private (double Elasticity, double Error)? Fit(Func<Point, double> response)
     {
         var points = _points.AsSpan(0, _pointCount);
         double mx = 0, my = 0, mt = 0;
         foreach (var p in points)
         {
-            (mx, my, mt) = (mx + p.X, my + p.Y, mt + p.T);
+            (mx, my, mt) = (mx + p.X, my + response(p), mt + p.T);
         }
         (mx, my, mt) = (mx / points.Length, my / points.Length, mt / points.Length);
         double xx = 0, xt = 0, tt = 0, xy = 0, ty = 0;
         foreach (var p in points)
         {
-            var (x, y, t) = (p.X - mx, p.Y - my, p.T - mt);
+            var (x, y, t) = (p.X - mx, response(p) - my, p.T - mt);
             (xx, xt, tt, xy, ty) = (xx + x * x, xt + x * t, tt + t * t, xy + x * y, ty + t * y);
         }
         var det = xx * tt - xt * xt;
@@ -277,7 +302,7 @@ public sealed class GradientLimit
         double residuals = 0;
         foreach (var p in points)
         {
-            var r = p.Y - my - e * (p.X - mx) - b * (p.T - mt);
+            var r = response(p) - my - e * (p.X - mx) - b * (p.T - mt);
             residuals += r * r;
         }
         // Three parameters fitted: the residuals' variance over n - 3, and e's variance from it.
@@ -290,6 +315,8 @@ public sealed class GradientLimit
         _phase = -1;
         _elasticity = null;
         ElasticityError = 0;
+        RequestElasticity = null;
+        RequestElasticityError = 0;
         _pointCount = 0;
         _pointNext = 0;
     }
@@ -310,6 +337,17 @@ public sealed class GradientLimit
         }
         LastRatio = expected > 0 ? observed / expected : 0;
         return work;
+    }
+
+    // The window's requests whose kind has a baseline, each counted as one (the same requests as its work).
+    private int WindowRequests()
+    {
+        var count = 0;
+        foreach (ref var kind in _kinds.AsSpan())
+        {
+            count += kind.BaselineMs > 0 ? kind.Done : 0;
+        }
+        return count;
     }
 
     // Each kind's baseline from this window: the first window sets it; when it may be updated, a faster
@@ -373,8 +411,8 @@ public sealed class GradientLimit
         }
     }
 
-    // A measured window: ln(limit), ln(work per second), seconds since the limit was created.
-    private readonly record struct Point(double X, double Y, double T);
+    // A measured window: ln(limit), ln(work per second), ln(requests per second), seconds since the limit was created.
+    private readonly record struct Point(double X, double Y, double Z, double T);
 
     // One kind of request: its baseline, and this window's requests of it: all completed (Done), and
     // those admitted under the limit in force (Count, SumMs: their latency).
