@@ -26,10 +26,10 @@ namespace ExamConsole.Api.Admission;
 /// starts there, as TCP cuts its window on a loss.
 /// </para>
 /// <para>
-/// Work, not requests: each completed request counts as the latency its kind (an endpoint: a
-/// login, a paper read, a full-paper submit) has without a queue, its baseline. A window of submits
-/// is more work than one of paper reads, so a change of mix between the two halves of a cycle is not
-/// read as a change of throughput. Each kind's baseline falls towards a faster window and rises only
+/// Work: each completed request counts as the latency its kind (an endpoint: a login, a paper read, a
+/// full-paper submit) has without a queue, its baseline. A window of submits is more work than one of
+/// paper reads, so a change of mix between the two halves of a cycle is not read as a change of
+/// throughput. Each kind's baseline falls towards a faster window and rises only
 /// on evidence that the latency is not the gate's own queue (few in flight, or the limit at its floor).
 /// </para>
 /// <para>
