@@ -267,7 +267,7 @@ public sealed class GradientLimit
     }
 
     // Only what the fit tells apart from its own noise moves the centre: the distance from the minimum
-    // gain less one standard error (with fewer than 4 points no error is known, and it is 0). On a
+    // gain less one standard error (with fewer than 4 points the error is infinite: no evidence). On a
     // plateau the noise walks the centre far less (GradientLimitTests: 44 to 225 instead of 24 to 512).
     private double Evidence(double elasticity, double error) =>
         Math.Sign(elasticity - MinimumGain) * Math.Max(0, Math.Abs(elasticity - MinimumGain) - error);
