@@ -53,6 +53,16 @@ trace_limit() {
 generator=(dotnet bench/ExamDay/bin/Release/net10.0/examday.dll)
 [ -n "${GENERATOR_CPUS:-}" ] && generator=(taskset -c "$GENERATOR_CPUS" "${generator[@]}")
 before=$(admin_get throttle | jq -r .maxConcurrent)
+# However the sweep ends (Ctrl+C or SIGTERM included), the limit's tracer stops and the throttle goes
+# back to what it was: stopped mid-run, the sweep left the host in the last run's mode.
+tracer=""
+cleanup() {
+  [ -z "$tracer" ] || kill "$tracer" 2>/dev/null || true
+  throttle "$before" "$queue" || echo "knee: could not set the throttle back to $before" >&2
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # Warm-up, not recorded: on a freshly started host the first run was always the slowest (JIT, caches,
 # warm connections), whatever its limit (BENCHMARKS.md, issue 17), which biased a sweep by its order.
@@ -66,7 +76,6 @@ fi
 
 for limit in "${limits[@]}"; do
   throttle "$limit" "$queue"
-  tracer=""
   if [ "$limit" = adaptive ]; then
     trace_limit "$out/limit-adaptive-slot$slot-trace.csv" &
     tracer=$!
@@ -78,10 +87,10 @@ for limit in "${limits[@]}"; do
     | sed -n '/^ExamDay against/,$p'
   if [ -n "$tracer" ]; then
     kill "$tracer" 2>/dev/null || true
+    tracer=""
     echo "adaptive limit over the run (min / last / max): $(tail -n +2 "$out/limit-adaptive-slot$slot-trace.csv" | cut -d, -f2 | grep . |
       jq -sr 'if length == 0 then "no samples" else "\(min) / \(last) / \(max)" end')"
   fi
   slot=$((slot + 1))
 done
-throttle "$before" "$queue"
-echo "Throttle back at $before. Reports: $out/limit-LIMIT-slotN.json"
+echo "Throttle back at $before (on exit). Reports: $out/limit-LIMIT-slotN.json"

@@ -226,5 +226,20 @@ public sealed class DatabaseResilienceTests : IDisposable
         Assert.False(DatabaseResilience.IsUnavailable(new InvalidOperationException("bug")));
     }
 
+    [Fact]
+    public void IsUnavailable_ShutdownWrappedByEfCoresExecutionStrategy_IsADatabaseFailure()
+    {
+        // What the exam list threw when PostgreSQL was stopped under it: EF Core's wrapper of a transient failure.
+        var shutdown = new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", PostgresErrorCodes.AdminShutdown);
+        var wrapped = new InvalidOperationException("An exception has been raised that is likely due to a transient failure.", shutdown);
+        var retried = new Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException("retries exhausted", NetworkError());
+
+        Assert.True(DatabaseResilience.IsDatabaseFailure(wrapped));
+        Assert.True(DatabaseResilience.IsUnavailable(wrapped));
+        Assert.True(DatabaseResilience.IsTransient(retried));
+        Assert.False(DatabaseResilience.IsDegradation(new InvalidOperationException("bug", new ArgumentException("bad"))));
+        Assert.False(DatabaseResilience.IsDegradation(new InvalidOperationException("constraint", new PostgresException("duplicate", "ERROR", "ERROR", PostgresErrorCodes.UniqueViolation))));
+    }
+
     public void Dispose() => _services.Dispose();
 }

@@ -1,4 +1,5 @@
 using ExamConsole.Data.Pool;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -19,6 +20,12 @@ public sealed partial class DatabaseResilience
         NpgsqlException npgsql => npgsql.IsTransient || npgsql.InnerException is TimeoutException or IOException or System.Net.Sockets.SocketException,
         TimeoutException => true,
         TimeoutRejectedException => true,
+        // EF Core's execution strategy hands a transient failure on wrapped ("likely due to a transient
+        // failure"; after its retries, RetryLimitExceededException): what is inside decides. Unwrapped,
+        // PostgreSQL's shutdown (57P01) in the middle of the exam list answered 500 (issue 17's faults run).
+        // Npgsql's exhausted pool, a timeout wrapped the same way, stays out (IsUnavailable has it).
+        InvalidOperationException { InnerException: { } inner } when inner is not TimeoutException => IsDatabaseFailure(inner),
+        RetryLimitExceededException { InnerException: { } inner } => IsDatabaseFailure(inner),
         _ => false,
     };
 
