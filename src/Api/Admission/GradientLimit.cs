@@ -219,13 +219,14 @@ public sealed class GradientLimit
             return true;
         }
         var saturated = _maxInFlight >= Limit / 2.0;
-        // Work done per second: each request weighs what its kind takes without a queue.
-        var work = WindowWork() / elapsed.TotalSeconds;
+        // Work done per second (each request weighs what its kind takes without a queue), and requests.
+        var (windowWork, requests) = WindowWork();
+        var work = windowWork / elapsed.TotalSeconds;
         LastWork = work / 1000;
         if (_phase is 1 or 3 && saturated && work > 0)
         {
             // A measured window (the second of its half) in which the limit, not demand, decided what was served.
-            _points[_pointNext] = new Point(Math.Log(Limit), Math.Log(work), Math.Log(WindowRequests() / elapsed.TotalSeconds), _time.GetElapsedTime(_origin, now).TotalSeconds);
+            _points[_pointNext] = new Point(Math.Log(Limit), Math.Log(work), Math.Log(requests / elapsed.TotalSeconds), _time.GetElapsedTime(_origin, now).TotalSeconds);
             _pointNext = (_pointNext + 1) % _points.Length;
             _pointCount = Math.Min(_pointCount + 1, _points.Length);
         }
@@ -321,11 +322,13 @@ public sealed class GradientLimit
         _pointNext = 0;
     }
 
-    // The window's requests as work (the sum of their kinds' baselines), and its latency over that
-    // work (LastRatio). Kinds seen for the first time have no baseline yet and are left out.
-    private double WindowWork()
+    // The window's requests as work (the sum of their kinds' baselines) and counted as one each, and
+    // its latency over that work (LastRatio). Kinds seen for the first time have no baseline yet and
+    // are left out of both.
+    private (double Work, int Requests) WindowWork()
     {
         double observed = 0, expected = 0, work = 0;
+        var requests = 0;
         foreach (ref var kind in _kinds.AsSpan())
         {
             if (kind.BaselineMs > 0)
@@ -333,21 +336,11 @@ public sealed class GradientLimit
                 observed += kind.SumMs;
                 expected += kind.Count * kind.BaselineMs;
                 work += kind.Done * kind.BaselineMs;
+                requests += kind.Done;
             }
         }
         LastRatio = expected > 0 ? observed / expected : 0;
-        return work;
-    }
-
-    // The window's requests whose kind has a baseline, each counted as one (the same requests as its work).
-    private int WindowRequests()
-    {
-        var count = 0;
-        foreach (ref var kind in _kinds.AsSpan())
-        {
-            count += kind.BaselineMs > 0 ? kind.Done : 0;
-        }
-        return count;
+        return (work, requests);
     }
 
     // Each kind's baseline from this window: the first window sets it; when it may be updated, a faster
