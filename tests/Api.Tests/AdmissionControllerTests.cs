@@ -204,8 +204,9 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.Equal(64, released.MaxConcurrent);
         Assert.Equal(1, released.Changes);
 
-        // Every request 10 ms, however many in flight: more in flight serve more, the limit climbs.
-        for (var i = 0; i < 200; i++)
+        // Every request 10 ms, however many in flight: more in flight serve more, the limit climbs. A
+        // round is a window; with the default rest a probe cycle is 16 of them: 30 cycles each way.
+        for (var i = 0; i < 480; i++)
         {
             await RoundAsync(gate, TimeSpan.FromMilliseconds(10));
         }
@@ -213,7 +214,7 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.True(risen > 80, $"more in flight served more, yet the limit is {risen}");
 
         // Now latency grows with the square of what is in flight: more in flight serve less.
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < 480; i++)
         {
             var limit = gate.State().MaxConcurrent!.Value;
             await RoundAsync(gate, TimeSpan.FromMilliseconds(10 * Math.Pow(limit / 40.0, 2)));

@@ -70,16 +70,26 @@ public sealed class OptionsValidatorTests
     }
 
     [Theory]
-    [InlineData(0.9, 8, 0.25, "Admission:AdaptiveStep must be between 0.05 and 0.5 (got 0.9).")]
-    [InlineData(0.15, 1, 0.25, "Admission:AdaptiveFitCycles must be between 2 and 64 (got 1).")]
-    [InlineData(0.15, 65, 0.25, "Admission:AdaptiveFitCycles must be between 2 and 64 (got 65).")]
-    [InlineData(0.15, 8, -0.1, "Admission:AdaptiveMinimumGain must be between 0 and 0.9 (got -0.1).")]
-    [InlineData(0.15, 8, 1.0, "Admission:AdaptiveMinimumGain must be between 0 and 0.9 (got 1).")]
-    public void Admission_AdaptiveNonsense_IsRefused(double step, int fitCycles, double minimumGain, string expected)
+    [InlineData(0.9, 8, 0.25, 0, "Admission:AdaptiveStep must be between 0.05 and 0.5 (got 0.9).")]
+    [InlineData(0.15, 1, 0.25, 0, "Admission:AdaptiveFitCycles must be between 2 and 64 (got 1).")]
+    [InlineData(0.15, 65, 0.25, 0, "Admission:AdaptiveFitCycles must be between 2 and 64 (got 65).")]
+    [InlineData(0.15, 8, -0.1, 0, "Admission:AdaptiveMinimumGain must be between 0 and 0.9 (got -0.1).")]
+    [InlineData(0.15, 8, 1.0, 0, "Admission:AdaptiveMinimumGain must be between 0 and 0.9 (got 1).")]
+    [InlineData(0.15, 8, 0.25, -1, "Admission:AdaptiveRestCycles must be between 0 and 64 (got -1).")]
+    [InlineData(0.15, 8, 0.25, 65, "Admission:AdaptiveRestCycles must be between 0 and 64 (got 65).")]
+    public void Admission_AdaptiveNonsense_IsRefused(double step, int fitCycles, double minimumGain, int restCycles, string expected)
     {
-        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { AdaptiveStep = step, AdaptiveFitCycles = fitCycles, AdaptiveMinimumGain = minimumGain });
+        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { AdaptiveStep = step, AdaptiveFitCycles = fitCycles, AdaptiveMinimumGain = minimumGain, AdaptiveRestCycles = restCycles });
 
         Assert.Equal(expected, Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Admission_UnknownProbe_IsRefused()
+    {
+        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions { AdaptiveProbe = (AdaptiveProbe)3 });
+
+        Assert.Equal("Admission:AdaptiveProbe must be Around or Above (got 3).", Assert.Single(result.Failures!));
     }
 
     [Fact]

@@ -66,6 +66,25 @@ public sealed class AdmissionOptions
     /// </summary>
     public int AdaptiveFitCycles { get; set; } = 8;
 
+    /// <summary>
+    /// Cycles the adaptive limit rests at its centre after each probe cycle (0: it probes without a
+    /// rest). Each probe costs something on a node near its knee (the low half's queue waits longer,
+    /// the high half's requests take longer); resting probes a fraction 1 / (1 + this) of the time,
+    /// and the fit then spans that many times as long (8 cycles: about 2 to 4 minutes on the 2-core
+    /// node). 3 with <see cref="AdaptiveProbe"/> Above served 436 to 530 requests/s against 453 to 491
+    /// for fixed 64 in an interleaved sweep; probing every cycle around the centre, 296 to 363 against
+    /// 377 to 414 (BENCHMARKS.md, issue 17).
+    /// </summary>
+    public int AdaptiveRestCycles { get; set; } = 3;
+
+    /// <summary>
+    /// Where the probes go. Around: <see cref="AdaptiveStep"/> above and below the centre. Above: the
+    /// low probe is the centre itself and the high one as far above it as the two are apart around it
+    /// (35 % with a step of 0.15), so the limit never dips below where it rests; the measure is the same,
+    /// and the centre settles where Around's low probe did.
+    /// </summary>
+    public AdaptiveProbe AdaptiveProbe { get; set; } = AdaptiveProbe.Above;
+
     /// <summary>The shortest window of completed requests (a cycle is four windows: two above the centre, two below).</summary>
     public TimeSpan AdaptiveWindow { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -97,11 +116,13 @@ public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOption
             $"must be a whole number of seconds between Admission:RetryAfter ({OptionsCheck.Show(o.RetryAfter)}) and {OptionsCheck.Show(AdmissionOptions.RetryAfterLimit)}",
             OptionsCheck.Show(o.MaxRetryAfter));
         check.Require(Enum.IsDefined(o.Mode), nameof(o.Mode), "must be Fixed or Adaptive", o.Mode.ToString());
+        check.Require(Enum.IsDefined(o.AdaptiveProbe), nameof(o.AdaptiveProbe), "must be Around or Above", o.AdaptiveProbe.ToString());
         check.Between(nameof(o.AdaptiveFloor), o.AdaptiveFloor, 1, AdmissionOptions.LimitMax);
         check.Between(nameof(o.AdaptiveCeiling), o.AdaptiveCeiling, Math.Max(1, o.AdaptiveFloor), AdmissionOptions.LimitMax);
         check.Between(nameof(o.AdaptiveStep), o.AdaptiveStep, 0.05, 0.5);
         check.Between(nameof(o.AdaptiveMinimumGain), o.AdaptiveMinimumGain, 0.0, 0.9);
         check.Between(nameof(o.AdaptiveFitCycles), o.AdaptiveFitCycles, 2, 64);
+        check.Between(nameof(o.AdaptiveRestCycles), o.AdaptiveRestCycles, 0, 64);
         check.Between(nameof(o.AdaptiveWindow), o.AdaptiveWindow, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
         check.Between(nameof(o.AdaptiveMinSamples), o.AdaptiveMinSamples, 1, 100_000);
         return check.Result;
@@ -113,6 +134,13 @@ public enum AdmissionMode
 {
     Fixed = 0,
     Adaptive = 1,
+}
+
+/// <summary>Where the adaptive limit's probes go: either side of its centre, or from the centre up.</summary>
+public enum AdaptiveProbe
+{
+    Around = 0,
+    Above = 1,
 }
 
 /// <summary>Which requests go first when the gate is full: submissions and answer saves before reads.</summary>

@@ -46,6 +46,16 @@ namespace ExamConsole.Api.Admission;
 /// holds where they disagree: the evidence then depends on a cost the gate does not know.
 /// </para>
 /// <para>
+/// Rest and probe placement (<see cref="AdmissionOptions.AdaptiveRestCycles"/>,
+/// <see cref="AdmissionOptions.AdaptiveProbe"/>): a probe cycle costs a node that sheds at its knee
+/// something whatever the fit says: the low half leaves waiting reads longer in the queue, the ones
+/// near its timeout are shed and come back. Resting at the centre between cycles probes a fraction of
+/// the time (the fit spans as many probe cycles, so it takes longer to follow); probing above only
+/// keeps the limit from ever dipping below where it rests. On the 2-core node, probing around every
+/// cycle served 296 to 363 requests/s against 377 to 414 for a fixed 64; resting three cycles and
+/// probing above, 436 to 530 against 453 to 491 (BENCHMARKS.md, issue 17).
+/// </para>
+/// <para>
 /// Why not a latency gradient (Netflix's Gradient2, Envoy's filter), the first version: on the 2-core
 /// node the load generator, PostgreSQL and the host share, latency grows long before throughput stops
 /// growing (with group commit, more submits in flight make bigger batches), so a limit that holds
@@ -86,6 +96,7 @@ public sealed class GradientLimit
     private int _pointNext;
     private double _centre;
     private int _phase;
+    private int _restLeft;
     private double? _elasticity;
     private long _windowStart;
     private int _samples;
@@ -104,6 +115,8 @@ public sealed class GradientLimit
         Ceiling = options.AdaptiveCeiling;
         Step = options.AdaptiveStep;
         FitCycles = options.AdaptiveFitCycles;
+        RestWindows = 4 * options.AdaptiveRestCycles;
+        Probe = options.AdaptiveProbe;
         _points = new Point[2 * FitCycles];
         Window = options.AdaptiveWindow;
         WindowLength = Window;
@@ -117,11 +130,14 @@ public sealed class GradientLimit
 
     public int Ceiling { get; }
 
-    /// <summary>How far above and below the centre the limit is held in each half of a cycle (0.15: 15 %).</summary>
+    /// <summary>How far above and below the centre the limit is held in each half of a cycle (0.15: 15 %); probing above only, the high probe is as far above the centre as these two are apart.</summary>
     public double Step { get; }
 
     /// <summary>How many cycles' measured windows the elasticity is fitted over (<see cref="AdmissionOptions.AdaptiveFitCycles"/>).</summary>
     public int FitCycles { get; }
+
+    /// <summary>Windows the limit rests at its centre after each probe cycle (<see cref="AdmissionOptions.AdaptiveRestCycles"/>, four a cycle).</summary>
+    public int RestWindows { get; }
 
     /// <summary>The elasticity the centre settles at (<see cref="AdmissionOptions.AdaptiveMinimumGain"/>).</summary>
     public double MinimumGain { get; }
@@ -142,17 +158,21 @@ public sealed class GradientLimit
     /// <summary>The limit the cycles move around: the knee as measured so far.</summary>
     public int Centre => (int)Math.Round(_centre);
 
-    /// <summary>The limit in force: the centre for the first window after a reset, then above it in the first half of each cycle, below it in the second.</summary>
+    /// <summary>The limit in force: the centre for the first window after a reset and while resting between cycles, then above it in the first half of each cycle, and below it (Around) or at it (Above) in the second.</summary>
     public int Limit => _phase < 0 ? Math.Clamp(Centre, Floor, Ceiling) : _phase < 2 ? High : Low;
 
-    // The probes stay a whole step apart at the floor: with the centre there, the low probe is the
-    // floor and the high one 35 % above it (clamped to the floor both, 8 and 9, they told nothing
-    // through the noise and the limit stayed at its floor on the 2-core node).
-    private double ProbeCentre => Math.Max(_centre, Floor / (1 - Step));
+    /// <summary>Where the probes go (<see cref="AdmissionOptions.AdaptiveProbe"/>).</summary>
+    public AdaptiveProbe Probe { get; }
 
-    private int High => Math.Clamp((int)Math.Round(ProbeCentre * (1 + Step)), Floor, Ceiling);
+    // The low probe: a step below the centre (Around) or the centre itself (Above). The probes stay a
+    // whole step apart at the floor: with the centre there, the low probe is the floor and the high
+    // one 35 % above it (clamped to the floor both, 8 and 9, they told nothing through the noise and
+    // the limit stayed at its floor on the 2-core node).
+    private double LowProbe => Probe == AdaptiveProbe.Above ? Math.Max(_centre, Floor) : Math.Max(_centre, Floor / (1 - Step)) * (1 - Step);
 
-    private int Low => Math.Clamp((int)Math.Round(ProbeCentre * (1 - Step)), Floor, Ceiling);
+    private int High => Math.Clamp((int)Math.Round(LowProbe * (1 + Step) / (1 - Step)), Floor, Ceiling);
+
+    private int Low => Math.Clamp((int)Math.Round(LowProbe), Floor, Ceiling);
 
     /// <summary>The elasticity of throughput to the limit fitted over the last cycles (null before enough were measured).</summary>
     public double? Elasticity => _elasticity;
@@ -242,7 +262,7 @@ public sealed class GradientLimit
             WindowLength = NextWindowLength();
         }
         StartWindow(now);
-        _phase = (_phase + 1) % 4;
+        NextPhase();
         return true;
     }
 
@@ -311,9 +331,28 @@ public sealed class GradientLimit
         return (e, error);
     }
 
+    // After a cycle's second half the limit rests at its centre for RestWindows windows (phase -1,
+    // as after a reset), then the next cycle starts.
+    private void NextPhase()
+    {
+        if (_phase == 3 && RestWindows > 0)
+        {
+            (_phase, _restLeft) = (-1, RestWindows - 1);
+        }
+        else if (_phase == -1 && _restLeft > 0)
+        {
+            _restLeft--;
+        }
+        else
+        {
+            _phase = (_phase + 1) % 4;
+        }
+    }
+
     private void Restart()
     {
         _phase = -1;
+        _restLeft = 0;
         _elasticity = null;
         ElasticityError = 0;
         RequestElasticity = null;

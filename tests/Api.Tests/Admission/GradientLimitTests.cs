@@ -25,6 +25,10 @@ public sealed class GradientLimitTests
         AdaptiveFitCycles = 8,
         AdaptiveWindow = TimeSpan.FromMilliseconds(500),
         AdaptiveMinSamples = 20,
+        // The climb itself: probes either side of the centre in every cycle (the rest and the probes
+        // above only have tests of their own).
+        AdaptiveRestCycles = 0,
+        AdaptiveProbe = AdaptiveProbe.Around,
     };
 
     private readonly FakeTimeProvider _time = new();
@@ -39,6 +43,20 @@ public sealed class GradientLimitTests
         inFlight <= Knee ? 1.0 : inFlight / (double)Knee * Math.Pow(inFlight / (double)Knee, 0.25);
 
     private GradientLimit Create(int initial) => new(Options, _time, initial);
+
+    /// <summary>The same settings, resting three cycles at the centre after each probe cycle, probing as given.</summary>
+    private static AdmissionOptions Resting(AdaptiveProbe probe) => new()
+    {
+        AdaptiveFloor = Options.AdaptiveFloor,
+        AdaptiveCeiling = Options.AdaptiveCeiling,
+        AdaptiveStep = Options.AdaptiveStep,
+        AdaptiveMinimumGain = Options.AdaptiveMinimumGain,
+        AdaptiveFitCycles = Options.AdaptiveFitCycles,
+        AdaptiveWindow = Options.AdaptiveWindow,
+        AdaptiveMinSamples = Options.AdaptiveMinSamples,
+        AdaptiveRestCycles = 3,
+        AdaptiveProbe = probe,
+    };
 
     /// <summary>
     /// One window at the limit in force: the server completes (in flight / latency) requests a second,
@@ -196,6 +214,56 @@ public sealed class GradientLimitTests
         // About 71 for a knee of 64: the top of the throughput curve, measured 15 % either side.
         Assert.InRange(centres.TakeLast(200).Average(), Settled - 4, Settled + 4);
         Assert.InRange(Settled, Knee, Knee * 1.2);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(400)]
+    public void Limit_RestingBetweenProbeCycles_ProbesAQuarterOfTheTimeAndStillSettlesPastTheKnee(int start)
+    {
+        // Three cycles at the centre after each probe cycle: the limit in force leaves the centre in a
+        // quarter of the windows, and the fit (over the same eight probe cycles) finds the same knee.
+        var limit = new GradientLimit(Resting(AdaptiveProbe.Around), _time, start);
+        var probing = 0;
+        var centres = new List<int>();
+        for (var w = 0; w < 4800; w++)
+        {
+            if (limit.Limit != limit.Centre)
+            {
+                probing++;
+            }
+            centres.Add(Window(limit));
+        }
+
+        Assert.Equal(12, limit.RestWindows);
+        Assert.InRange(probing / 4800.0, 0.24, 0.26);
+        Assert.InRange(centres.TakeLast(800).Average(), Settled - 4, Settled + 4);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(400)]
+    public void Limit_ProbingAboveOnly_NeverDipsBelowTheCentreAndSettlesWhereTheLowProbeDid(int start)
+    {
+        // The low probe is the centre and the high one 35 % above it: the same two limits apart as 15 %
+        // either side, so the same measure; the centre settles where the low probe of Around did.
+        var limit = new GradientLimit(Resting(AdaptiveProbe.Above), _time, start);
+        var centres = new List<int>();
+        var highs = new List<int>();
+        for (var w = 0; w < 4800; w++)
+        {
+            var (held, centre) = (limit.Limit, limit.Centre);
+            Assert.True(held >= centre, $"window {w}: limit {held} below its centre {centre}");
+            if (held > centre)
+            {
+                highs.Add(held);
+            }
+            centres.Add(Window(limit));
+        }
+
+        var low = Settled * (1 - Options.AdaptiveStep);
+        Assert.InRange(centres.TakeLast(800).Average(), low - 4, low + 4);
+        Assert.InRange(highs.TakeLast(100).Average(), low * 1.15 / 0.85 - 5, low * 1.15 / 0.85 + 5);
     }
 
     [Fact]
