@@ -34,7 +34,38 @@ public sealed class AdmissionGateTests(ApiFixture fixture)
         {
             gate.Update(before.MaxConcurrent, before.QueueLimit);
         }
-        Assert.True(gate.State().RejectedTotal > before.RejectedTotal);
+        // One request shed, counted once (the middleware's attempt before it queues is not a shed).
+        Assert.Equal(before.RejectedTotal + 1, gate.State().RejectedTotal);
+    }
+
+    [Fact]
+    public async Task TeacherRequest_QueuedThenServed_IsNotCountedAsShed()
+    {
+        var gate = fixture.Factory.Services.GetRequiredService<AdmissionController>();
+        var before = gate.State();
+        var teacher = await fixture.Data.CreateTeacherAsync();
+        using var client = await fixture.Factory.TeacherClientAsync(teacher.Code, teacher.Password);
+        gate.Update(maxConcurrent: 1, queueLimit: 10);
+        try
+        {
+            Task<HttpResponseMessage> queued;
+            using (await gate.For(AdmissionPriority.High).AcquireAsync())
+            {
+                queued = client.GetAsync("/api/exams");
+                for (var i = 0; gate.State().Queued == 0; i++)
+                {
+                    Assert.True(i < 1000, "the request did not queue within 10 s");
+                    await Task.Delay(10);
+                }
+            }
+            using var served = await queued;
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+        finally
+        {
+            gate.Update(before.MaxConcurrent, before.QueueLimit);
+        }
+        Assert.Equal(before.RejectedTotal, gate.State().RejectedTotal);
     }
 
     [Theory]
