@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -84,11 +85,14 @@ public sealed class LocalPostgresOptionsValidator : IValidateOptions<LocalPostgr
 /// </summary>
 public sealed class LocalPostgres : IAsyncDisposable
 {
+    private static readonly ConcurrentDictionary<int, bool> PortsHandedOut = new();
+
     private readonly LocalPostgresOptions _options;
     private readonly ILogger _logger;
     private readonly string _binDirectory;
     private readonly bool _asRoot;
     private bool _startedHere;
+    private Func<int> _pickPort = FreePort;
 
     private LocalPostgres(LocalPostgresOptions options, int port, string binDirectory, ILogger logger)
     {
@@ -100,7 +104,7 @@ public sealed class LocalPostgres : IAsyncDisposable
         DataDirectory = Path.GetFullPath(options.DataDirectory);
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public string DataDirectory { get; }
 
@@ -125,11 +129,15 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// Creates the cluster if needed, starts it (or adopts one already running on that folder),
     /// and creates the database with pg_stat_statements.
     /// </summary>
-    public static async Task<LocalPostgres> StartAsync(LocalPostgresOptions options, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static Task<LocalPostgres> StartAsync(LocalPostgresOptions options, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        StartAsync(options, FreePort, logger, cancellationToken);
+
+    /// <summary><see cref="StartAsync(LocalPostgresOptions, ILogger?, CancellationToken)"/> taking port 0's ports from <paramref name="pickPort"/>: for the test of a port taken in the meantime.</summary>
+    internal static async Task<LocalPostgres> StartAsync(LocalPostgresOptions options, Func<int> pickPort, ILogger? logger, CancellationToken cancellationToken)
     {
         LocalPostgresOptionsValidator.ThrowIfInvalid(options);
-        var port = options.Port == 0 ? FreePort() : options.Port;
-        var server = new LocalPostgres(options, port, FindBinDirectory(), logger ?? NullLogger.Instance);
+        var port = options.Port == 0 ? pickPort() : options.Port;
+        var server = new LocalPostgres(options, port, FindBinDirectory(), logger ?? NullLogger.Instance) { _pickPort = pickPort };
         await server.InitAndStartAsync(cancellationToken);
         return server;
     }
@@ -156,11 +164,56 @@ public sealed class LocalPostgres : IAsyncDisposable
             "or configure ConnectionStrings__Exam to use a server you already have.");
     }
 
+    /// <summary>
+    /// A port on 127.0.0.1 that nothing listens on now, for a server started a moment later. Taken at
+    /// random below the kernel's ephemeral range, where neither outgoing connections nor another
+    /// process's bind to port 0 are handed it in that moment (the test run's processes start clusters,
+    /// PgBouncers and hosts side by side; a port from bind(0) was once taken before PostgreSQL bound it),
+    /// and never the same twice in one process.
+    /// </summary>
     public static int FreePort()
     {
+        var (first, end) = PortsToPickFrom();
+        for (var attempt = 0; attempt < 200 && end - first >= 1000; attempt++)
+        {
+            var port = Random.Shared.Next(first, end);
+            if (PortsHandedOut.TryAdd(port, true) && CanListenOn(port))
+            {
+                return port;
+            }
+        }
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    // From 20000 up to the first port of the kernel's ephemeral range (32768 on Debian).
+    private static (int First, int End) PortsToPickFrom()
+    {
+        const int first = 20000;
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+            return (first, int.Parse(range[0], CultureInfo.InvariantCulture));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return (first, 32768);
+        }
+    }
+
+    private static bool CanListenOn(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 
     private string PidFile => Path.Combine(DataDirectory, "postmaster.pid");
@@ -180,7 +233,23 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
         else
         {
-            await StartServerAsync(cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await StartServerAsync(cancellationToken);
+                    break;
+                }
+                catch (InvalidOperationException ex) when (
+                    _options.Port == 0 && attempt < 5 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))
+                {
+                    // Another process bound the free port between FreePort's look and the server's bind.
+                    var taken = Port;
+                    Port = _pickPort();
+                    _logger.LogInformation("Port {Taken} was taken before PostgreSQL bound it; trying {Port}", taken, Port);
+                    await WriteSettingsAsync(cancellationToken);
+                }
+            }
             _startedHere = true;
         }
         await CreateDatabaseAsync(cancellationToken);
