@@ -205,7 +205,8 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.Equal(1, released.Changes);
 
         // Every request 10 ms, however many in flight: more in flight serve more, the limit climbs. A
-        // round is a window; with the default rest a probe cycle is 16 of them: 30 cycles each way.
+        // window lasts twice the requests' latency (20 ms), two rounds; with the default rest a probe
+        // cycle is 16 windows: 480 rounds are 15 cycles (fewer in the second half, as latency grows).
         for (var i = 0; i < 480; i++)
         {
             await RoundAsync(gate, TimeSpan.FromMilliseconds(10));
@@ -282,7 +283,11 @@ public sealed class AdmissionControllerTests : IDisposable
     [Fact]
     public async Task Adaptive_MixTurnsToSubmits_TheLimitDoesNotFall()
     {
-        using var gate = Create(Adaptive(max: 64));
+        // The weighing, not the rest: probes either side of the centre every cycle, so that 40 rounds
+        // are ten cycles and the fit (over four at least) can move the limit.
+        var options = Adaptive(max: 64);
+        (options.AdaptiveRestCycles, options.AdaptiveProbe) = (0, AdaptiveProbe.Around);
+        using var gate = Create(options);
         var reads = gate.For(AdmissionPriority.Low, "HTTP: GET /api/exams/{examId}/paper");
         var submits = gate.For(AdmissionPriority.High, "HTTP: POST /api/attempts/{attemptId}/submit");
         for (var i = 0; i < 20; i++)

@@ -48,7 +48,7 @@ public sealed class AdmissionOptions
     /// <summary>The adaptive limit never goes above this (a quiet server would otherwise raise it without end).</summary>
     public int AdaptiveCeiling { get; set; } = 512;
 
-    /// <summary>How far above and below its centre the adaptive limit is held in each half of a cycle, to measure what more or fewer in flight serve (0.15: 15 %).</summary>
+    /// <summary>How far above and below its centre the adaptive limit is held in each half of a cycle, to measure what more or fewer in flight serve (0.15: 15 %); probing <see cref="AdaptiveProbe.Above"/>, the high probe is (1 + this) / (1 - this) over the centre (35 %).</summary>
     public double AdaptiveStep { get; set; } = 0.15;
 
     /// <summary>
@@ -56,22 +56,26 @@ public sealed class AdmissionOptions
     /// throughput to the limit it settles at (0.1: the high probe, 35 % more in flight than the low one,
     /// must serve at least 3 % more). Above it the limit rises, below it falls, so that on a plateau,
     /// where more in flight only adds waiting, it walks down to the knee instead of drifting with the
-    /// noise. 0.25 settled where a smooth throughput curve gives about 89 % of its top; 0.1, about 96 %.
+    /// noise. 0.25 settled where a smooth throughput curve gives about 89 % of its top; 0.1, about 96 %
+    /// (the centre probing <see cref="AdaptiveProbe.Around"/>; probing Above it rests a step lower, where
+    /// Around's low probe is).
     /// </summary>
     public double AdaptiveMinimumGain { get; set; } = 0.1;
 
     /// <summary>
-    /// How many cycles the elasticity is fitted over (8: the last 16 measured windows, 16 s with 500 ms
-    /// windows), so that one noisy window does not swing the limit; more is steadier and slower to follow.
+    /// How many probe cycles the elasticity is fitted over (8: the last 16 measured windows; 16 s of
+    /// 500 ms windows probing every cycle, 64 s with <see cref="AdaptiveRestCycles"/> 3, longer as windows
+    /// stretch to twice the requests' latency), so that one noisy window does not swing the limit; more
+    /// is steadier and slower to follow.
     /// </summary>
     public int AdaptiveFitCycles { get; set; } = 8;
 
     /// <summary>
     /// Cycles the adaptive limit rests at its centre after each probe cycle (0: it probes without a
-    /// rest). Each probe costs something on a node near its knee (the low half's queue waits longer,
-    /// the high half's requests take longer); resting probes a fraction 1 / (1 + this) of the time,
-    /// and the fit then spans that many times as long (8 cycles: about 2 to 4 minutes on the 2-core
-    /// node). 3 with <see cref="AdaptiveProbe"/> Above served 436 to 530 requests/s against 453 to 491
+    /// rest). The probes seem to cost something on a node near its knee (the low half's queue waits
+    /// longer, the high half's requests take longer: our reading of the seventh look, not established);
+    /// resting probes a fraction 1 / (1 + this) of the time, and the fit then spans 1 + this times as
+    /// long (see <see cref="AdaptiveFitCycles"/>). 3 with <see cref="AdaptiveProbe"/> Above served 436 to 530 requests/s against 453 to 491
     /// for fixed 64 in an interleaved sweep; probing every cycle around the centre, 296 to 363 against
     /// 377 to 414 (BENCHMARKS.md, issue 17).
     /// </summary>
@@ -85,7 +89,7 @@ public sealed class AdmissionOptions
     /// </summary>
     public AdaptiveProbe AdaptiveProbe { get; set; } = AdaptiveProbe.Above;
 
-    /// <summary>The shortest window of completed requests (a cycle is four windows: two above the centre, two below).</summary>
+    /// <summary>The shortest window of completed requests (a probe cycle is four windows: two at the high probe, two at the low one).</summary>
     public TimeSpan AdaptiveWindow { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>The fewest completed requests a window needs: a quiet node keeps its limit rather than judge from two requests.</summary>

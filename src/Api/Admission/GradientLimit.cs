@@ -4,7 +4,9 @@ namespace ExamConsole.Api.Admission;
 /// The adaptive in-flight limit: a climb up the node's throughput curve to its top, the knee. It
 /// perturbs the limit and observes (as a solar charger finds its maximum power point): around a
 /// centre it holds the limit <see cref="AdmissionOptions.AdaptiveStep"/> above for two windows, then
-/// as much below for two, and measures the work done in the second window of each (the first lets
+/// as much below for two (<see cref="AdaptiveProbe.Around"/>; <see cref="AdaptiveProbe.Above"/> holds
+/// it at the same two limits' ratio above the centre, then at the centre, and rests between cycles:
+/// see "Rest and probe placement" below), and measures the work done in the second window of each (the first lets
 /// the requests admitted at the other limit finish; a window lasts at least twice their latency). The
 /// elasticity of throughput to the limit, the slope of ln(work) against ln(limit), is about 1 below
 /// the knee (more in flight, more served), about 0 on the plateau, below 0 past it (more in flight,
@@ -47,9 +49,10 @@ namespace ExamConsole.Api.Admission;
 /// </para>
 /// <para>
 /// Rest and probe placement (<see cref="AdmissionOptions.AdaptiveRestCycles"/>,
-/// <see cref="AdmissionOptions.AdaptiveProbe"/>): a probe cycle costs a node that sheds at its knee
-/// something whatever the fit says: the low half leaves waiting reads longer in the queue, the ones
-/// near its timeout are shed and come back. Resting at the centre between cycles probes a fraction of
+/// <see cref="AdmissionOptions.AdaptiveProbe"/>): in the seventh look the centre held near 64 and the
+/// node still served a tenth less than a fixed 64, which we read (not established by a profile) as
+/// the probes' own cost on a node that sheds at its knee: the low half leaves waiting reads longer in
+/// the queue, the ones near its timeout are shed and come back. Resting at the centre between cycles probes a fraction of
 /// the time (the fit spans as many probe cycles, so it takes longer to follow); probing above only
 /// keeps the limit from ever dipping below where it rests. On the 2-core node, probing around every
 /// cycle served 296 to 363 requests/s against 377 to 414 for a fixed 64; resting three cycles and
@@ -158,7 +161,7 @@ public sealed class GradientLimit
     /// <summary>The limit the cycles move around: the knee as measured so far.</summary>
     public int Centre => (int)Math.Round(_centre);
 
-    /// <summary>The limit in force: the centre for the first window after a reset and while resting between cycles, then above it in the first half of each cycle, and below it (Around) or at it (Above) in the second.</summary>
+    /// <summary>The limit in force: the centre for the first window after a reset and while resting between cycles, then above it in the first half of each cycle, and below it (Around) or at it (Above; below it only near the ceiling) in the second.</summary>
     public int Limit => _phase < 0 ? Math.Clamp(Centre, Floor, Ceiling) : _phase < 2 ? High : Low;
 
     /// <summary>Where the probes go (<see cref="AdmissionOptions.AdaptiveProbe"/>).</summary>
@@ -167,8 +170,13 @@ public sealed class GradientLimit
     // The low probe: a step below the centre (Around) or the centre itself (Above). The probes stay a
     // whole step apart at the floor: with the centre there, the low probe is the floor and the high
     // one 35 % above it (clamped to the floor both, 8 and 9, they told nothing through the noise and
-    // the limit stayed at its floor on the 2-core node).
-    private double LowProbe => Probe == AdaptiveProbe.Above ? Math.Max(_centre, Floor) : Math.Max(_centre, Floor / (1 - Step)) * (1 - Step);
+    // the limit stayed at its floor on the 2-core node). Above, they stay apart at the ceiling too:
+    // the low probe goes no higher than the ceiling less the probes' spread, or with the centre near
+    // the ceiling both would be clamped to it, the fit would find no spread between them, and the
+    // centre would never move again (Around's probes there are still 15 % apart: 435 and 512).
+    private double LowProbe => Probe == AdaptiveProbe.Above
+        ? Math.Min(_centre, Ceiling * (1 - Step) / (1 + Step))
+        : Math.Max(_centre, Floor / (1 - Step)) * (1 - Step);
 
     private int High => Math.Clamp((int)Math.Round(LowProbe * (1 + Step) / (1 - Step)), Floor, Ceiling);
 
@@ -231,9 +239,13 @@ public sealed class GradientLimit
         Windows++;
         if (_overloads?.Invoke() is { } overloads && overloads > _overloadsAtStart)
         {
-            // The limit in force overloaded the node: a fifth below it, and a new cycle from there.
+            // The limit in force overloaded the node: a fifth below it, and a new cycle from there. The
+            // next high probe stays under the limit that overloaded: Above's is (1 + s) / (1 - s) over
+            // the centre, so its centre goes a step further down (to where Around's low probe goes);
+            // a fifth below an overloading rest, its high probe was 11 % over the limit that overloaded.
             BackOffs++;
-            _centre = Math.Clamp(Math.Min(_centre, Limit) * Math.Exp(-MaxLogStep), Floor, Ceiling);
+            var overloaded = Probe == AdaptiveProbe.Above ? Limit * (1 - Step) : Limit;
+            _centre = Math.Clamp(Math.Min(_centre, overloaded) * Math.Exp(-MaxLogStep), Floor, Ceiling);
             Restart();
             StartWindow(now);
             return true;
@@ -332,7 +344,8 @@ public sealed class GradientLimit
     }
 
     // After a cycle's second half the limit rests at its centre for RestWindows windows (phase -1,
-    // as after a reset), then the next cycle starts.
+    // as after a reset), then the next cycle starts: the probes' cost is paid a fraction of the time,
+    // and the rest windows are not measured (the fit needs the two probes' limits).
     private void NextPhase()
     {
         if (_phase == 3 && RestWindows > 0)

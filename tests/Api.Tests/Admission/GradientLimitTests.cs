@@ -151,6 +151,42 @@ public sealed class GradientLimitTests
     }
 
     [Fact]
+    public void Limit_ProbingAboveWhenThePoolTimesOut_ProbesNextUnderTheLimitThatOverloaded()
+    {
+        // The shipped probing (three cycles' rest, probes above the centre) on a server without a knee
+        // whose pool times out whenever more than 100 are in flight. Above's high probe is 35 % over the
+        // centre: a fifth below a limit that overloaded at rest, it was 11 % over that limit again.
+        var overloads = 0L;
+        var limit = new GradientLimit(Resting(AdaptiveProbe.Above), _time, 400, () => overloads);
+        int? overloadedAt = null;
+        var probesAfterABackOff = 0;
+        var centres = new List<int>();
+        for (var w = 0; w < 3000; w++)
+        {
+            var (held, centre, backOffs) = (limit.Limit, limit.Centre, limit.BackOffs);
+            if (overloadedAt is { } overloaded && held > centre)
+            {
+                Assert.True(held < overloaded, $"window {w}: the high probe {held} is over {overloaded}, which overloaded the node");
+                (overloadedAt, probesAfterABackOff) = (null, probesAfterABackOff + 1);
+            }
+            if (held > 100)
+            {
+                overloads++;
+            }
+            centres.Add(Window(limit, slowdown: _ => 1.0));
+            if (limit.BackOffs > backOffs)
+            {
+                overloadedAt = held;
+            }
+        }
+
+        Assert.InRange(probesAfterABackOff, 10, 3000);
+        // It climbs back towards 100 between back-offs, resting where its high probe stays under 100.
+        Assert.InRange(centres.TakeLast(1000).Average(), 50, 100);
+        Assert.True(centres.TakeLast(1000).Max() <= 100, $"rested at {centres.TakeLast(1000).Max()}");
+    }
+
+    [Fact]
     public void Limit_FewRequestsInFlight_IsNotMovedWithoutDemand()
     {
         var limit = Create(64);
@@ -243,17 +279,22 @@ public sealed class GradientLimitTests
     [Theory]
     [InlineData(16)]
     [InlineData(400)]
+    [InlineData(512)]
     public void Limit_ProbingAboveOnly_NeverDipsBelowTheCentreAndSettlesWhereTheLowProbeDid(int start)
     {
         // The low probe is the centre and the high one 35 % above it: the same two limits apart as 15 %
-        // either side, so the same measure; the centre settles where the low probe of Around did.
-        var limit = new GradientLimit(Resting(AdaptiveProbe.Above), _time, start);
+        // either side, so the same measure; the centre settles where the low probe of Around did. Near
+        // the ceiling the low probe is the ceiling less that spread (378): from 512, probes clamped to
+        // the ceiling both would never have moved the centre.
+        var options = Resting(AdaptiveProbe.Above);
+        var highest = (int)Math.Round(options.AdaptiveCeiling * (1 - options.AdaptiveStep) / (1 + options.AdaptiveStep));
+        var limit = new GradientLimit(options, _time, start);
         var centres = new List<int>();
         var highs = new List<int>();
         for (var w = 0; w < 4800; w++)
         {
             var (held, centre) = (limit.Limit, limit.Centre);
-            Assert.True(held >= centre, $"window {w}: limit {held} below its centre {centre}");
+            Assert.True(held >= Math.Min(centre, highest), $"window {w}: limit {held} below its centre {centre}");
             if (held > centre)
             {
                 highs.Add(held);
