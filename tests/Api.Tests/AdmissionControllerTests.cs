@@ -33,20 +33,57 @@ public sealed class AdmissionControllerTests : IDisposable
         AdaptiveMinSamples = 10,
     };
 
-    /// <summary>Fills the gate to its limit, holds every lease for <paramref name="latency"/>, releases them: one window of the adaptive limit.</summary>
-    private async Task RoundAsync(AdmissionController gate, TimeSpan latency)
+    /// <summary>
+    /// A node asked for more than its gate admits: one request always waits, so each release admits
+    /// the next into a full gate (the adaptive limit learns only from windows the limit decided).
+    /// <see cref="RunAsync"/> goes on for a span of fake time; <c>next</c> gives the n-th request's
+    /// limiter and how long it holds its slot, from the limit in force when it is sent.
+    /// </summary>
+    private sealed class Backlog(AdmissionController gate, FakeTimeProvider time)
     {
-        var limit = gate.State().MaxConcurrent!.Value;
-        var leases = new List<RateLimitLease>();
-        for (var i = 0; i < limit; i++)
+        private readonly PriorityQueue<RateLimitLease, DateTimeOffset> _held = new();
+        private (Task<RateLimitLease> Lease, TimeSpan Latency)? _waiting;
+        private int _sent;
+
+        /// <summary>The limits in force at each release.</summary>
+        public List<int> Limits { get; } = [];
+
+        public async Task RunAsync(TimeSpan span, Func<int, int, (RateLimiter Limiter, TimeSpan Latency)> next)
         {
-            leases.Add(await gate.For(AdmissionPriority.Low).AcquireAsync());
-        }
-        Assert.All(leases, l => Assert.True(l.IsAcquired));
-        _time.Advance(latency);
-        foreach (var lease in leases)
-        {
-            lease.Dispose();
+            var end = time.GetUtcNow() + span;
+            while (time.GetUtcNow() < end)
+            {
+                while (_waiting is null)
+                {
+                    var (limiter, latency) = next(_sent++, gate.State().MaxConcurrent!.Value);
+                    var lease = limiter.AcquireAsync().AsTask();
+                    if (lease.IsCompleted)
+                    {
+                        var admitted = await lease;
+                        Assert.True(admitted.IsAcquired);
+                        _held.Enqueue(admitted, time.GetUtcNow() + latency);
+                    }
+                    else
+                    {
+                        _waiting = (lease, latency);
+                    }
+                }
+                // The earliest lease to finish is released when it is due.
+                Assert.True(_held.TryDequeue(out var first, out var due), "nothing in flight while a request waits");
+                if (due > time.GetUtcNow())
+                {
+                    time.SetUtcNow(due);
+                }
+                first.Dispose();
+                Limits.Add(gate.State().MaxConcurrent!.Value);
+                if (_waiting is { Lease.IsCompleted: true } waiting)
+                {
+                    var admitted = await waiting.Lease;
+                    Assert.True(admitted.IsAcquired);
+                    _held.Enqueue(admitted, time.GetUtcNow() + waiting.Latency);
+                    _waiting = null;
+                }
+            }
         }
     }
 
@@ -205,21 +242,16 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.Equal(1, released.Changes);
 
         // Every request 10 ms, however many in flight: more in flight serve more, the limit climbs. A
-        // window lasts twice the requests' latency (20 ms), two rounds; with the default rest a probe
-        // cycle is 16 windows: 480 rounds are 15 cycles (fewer in the second half, as latency grows).
-        for (var i = 0; i < 480; i++)
-        {
-            await RoundAsync(gate, TimeSpan.FromMilliseconds(10));
-        }
+        // window lasts twice the requests' latency (20 ms); with the default rest a probe cycle is 16
+        // windows: 5 s are 15 cycles.
+        var backlog = new Backlog(gate, _time);
+        var low = gate.For(AdmissionPriority.Low);
+        await backlog.RunAsync(TimeSpan.FromSeconds(5), (_, _) => (low, TimeSpan.FromMilliseconds(10)));
         var risen = gate.State().MaxConcurrent!.Value;
         Assert.True(risen > 80, $"more in flight served more, yet the limit is {risen}");
 
         // Now latency grows with the square of what is in flight: more in flight serve less.
-        for (var i = 0; i < 480; i++)
-        {
-            var limit = gate.State().MaxConcurrent!.Value;
-            await RoundAsync(gate, TimeSpan.FromMilliseconds(10 * Math.Pow(limit / 40.0, 2)));
-        }
+        await backlog.RunAsync(TimeSpan.FromSeconds(20), (_, limit) => (low, TimeSpan.FromMilliseconds(10 * Math.Pow(limit / 40.0, 2))));
         Assert.True(gate.State().MaxConcurrent < risen * 0.6, $"more in flight served less, yet the limit is {gate.State().MaxConcurrent} (from {risen})");
     }
 
@@ -230,10 +262,8 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.Equal(AdmissionMode.Adaptive, gate.State().Mode);
 
         var pinned = gate.Update(AdmissionMode.Fixed, maxConcurrent: 32, queueLimit: 100);
-        for (var i = 0; i < 5; i++)
-        {
-            await RoundAsync(gate, TimeSpan.FromMilliseconds(10));
-        }
+        var low = gate.For(AdmissionPriority.Low);
+        await new Backlog(gate, _time).RunAsync(TimeSpan.FromSeconds(1), (_, _) => (low, TimeSpan.FromMilliseconds(10)));
 
         Assert.Equal(AdmissionMode.Fixed, pinned.Mode);
         Assert.Equal(32, gate.State().MaxConcurrent);
@@ -264,44 +294,28 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.False(low.IsCompleted);
     }
 
-    // One round at the limit: tenths of it submits (20 ms), the rest reads (2 ms), each through its limiter.
-    private async Task MixedRoundAsync(AdmissionController gate, RateLimiter reads, RateLimiter submits, int submitTenths)
-    {
-        var limit = gate.State().MaxConcurrent!.Value;
-        var heavy = limit * submitTenths / 10;
-        var leases = new List<(RateLimitLease Lease, bool Submit)>();
-        for (var i = 0; i < limit; i++)
-        {
-            leases.Add((await (i < heavy ? submits : reads).AcquireAsync(), i < heavy));
-        }
-        _time.Advance(TimeSpan.FromMilliseconds(2));
-        leases.Where(l => !l.Submit).ToList().ForEach(l => l.Lease.Dispose());
-        _time.Advance(TimeSpan.FromMilliseconds(18));
-        leases.Where(l => l.Submit).ToList().ForEach(l => l.Lease.Dispose());
-    }
-
     [Fact]
     public async Task Adaptive_MixTurnsToSubmits_TheLimitDoesNotFall()
     {
-        // The weighing, not the rest: probes either side of the centre every cycle, so that 40 rounds
-        // are ten cycles and the fit (over four at least) can move the limit.
+        // The weighing, not the rest: probes either side of the centre every cycle, so that the fit (over
+        // four cycles at least) can move the limit within a second or two.
         var options = Adaptive(max: 64);
         (options.AdaptiveRestCycles, options.AdaptiveProbe) = (0, AdaptiveProbe.Around);
         using var gate = Create(options);
         var reads = gate.For(AdmissionPriority.Low, "HTTP: GET /api/exams/{examId}/paper");
         var submits = gate.For(AdmissionPriority.High, "HTTP: POST /api/attempts/{attemptId}/submit");
-        for (var i = 0; i < 20; i++)
-        {
-            await MixedRoundAsync(gate, reads, submits, submitTenths: 1);
-        }
+        // Tenths of the requests sent are submits (20 ms), the rest reads (2 ms).
+        Func<int, int, (RateLimiter, TimeSpan)> Mix(int submitTenths) =>
+            (n, _) => n % 10 < submitTenths ? (submits, TimeSpan.FromMilliseconds(20)) : (reads, TimeSpan.FromMilliseconds(2));
+        var backlog = new Backlog(gate, _time);
+        await backlog.RunAsync(TimeSpan.FromSeconds(2), Mix(1));
         var before = gate.State().MaxConcurrent!.Value;
+        backlog.Limits.Clear();
 
-        for (var i = 0; i < 20; i++)
-        {
-            await MixedRoundAsync(gate, reads, submits, submitTenths: 9);
-        }
+        await backlog.RunAsync(TimeSpan.FromSeconds(4), Mix(9));
 
-        // A round takes 20 ms whatever is in flight: more in flight serve more, whatever the mix.
+        // Each request takes as long whatever is in flight: more in flight serve more, whatever the mix.
+        Assert.True(backlog.Limits.Distinct().Count() > 2, $"the limit did not probe: {string.Join(", ", backlog.Limits.Distinct())}");
         Assert.True(gate.State().MaxConcurrent >= before, $"the limit fell from {before} to {gate.State().MaxConcurrent} on a change of mix");
     }
 

@@ -65,9 +65,19 @@ namespace ExamConsole.Api.Admission;
 /// latency near its no-queue baseline sat at its floor while thousands queued and goodput fell to
 /// 59 % of the best fixed limit's (BENCHMARKS.md, issue 17). Throughput is what the gate protects.
 /// </para>
-/// A cycle is held (the centre does not move) when either measured window had fewer than half its
-/// limit in flight: demand, not the limit, decided what was served. Not thread-safe: the admission
-/// controller calls it under its own lock.
+/// <para>
+/// Demand: the limit decided what a window served only when most of its requests were admitted into
+/// a full gate (the last free slot, nearly all of them from the queue); otherwise demand did. A probe
+/// cycle starts only after a window at the centre that the limit decided, and a cycle moves the centre
+/// only when its low probe's measured window was decided by the limit (its high probe's may be
+/// decided by demand: the high limit then served all that came, which is what it is measured for).
+/// Measured on demand alone, the two probes served the same and the centre walked down below what
+/// the node was asked for: on a node with room to spare the limit started to queue requests that a
+/// fixed 64 served at once, and its probes raised the in-flight peaks (adaptive's p99 was higher than
+/// a fixed 64's in two of three pairs when 60 teachers/s did not overload the 2-core node;
+/// BENCHMARKS.md, issue 17). A node that keeps up thus never leaves its centre.
+/// </para>
+/// Not thread-safe: the admission controller calls it under its own lock.
 /// </summary>
 public sealed class GradientLimit
 {
@@ -104,6 +114,8 @@ public sealed class GradientLimit
     private long _windowStart;
     private int _samples;
     private int _maxInFlight;
+    private int _full;
+    private Point? _highPoint;
     private long _overloadsAtStart;
 
     /// <param name="options">The adaptive settings.</param>
@@ -161,7 +173,7 @@ public sealed class GradientLimit
     /// <summary>The limit the cycles move around: the knee as measured so far.</summary>
     public int Centre => (int)Math.Round(_centre);
 
-    /// <summary>The limit in force: the centre for the first window after a reset and while resting between cycles, then above it in the first half of each cycle, and below it (Around) or at it (Above; below it only near the ceiling) in the second.</summary>
+    /// <summary>The limit in force: the centre for the first window after a reset, while resting between cycles and while demand stays under it, then above it in the first half of each cycle, and below it (Around) or at it (Above; below it only near the ceiling) in the second.</summary>
     public int Limit => _phase < 0 ? Math.Clamp(Centre, Floor, Ceiling) : _phase < 2 ? High : Low;
 
     /// <summary>Where the probes go (<see cref="AdmissionOptions.AdaptiveProbe"/>).</summary>
@@ -231,6 +243,10 @@ public sealed class GradientLimit
             of.SumMs += latency.TotalMilliseconds;
         }
         _maxInFlight = Math.Max(_maxInFlight, inFlightAtStart);
+        if (inFlightAtStart >= Limit)
+        {
+            _full++;
+        }
         var elapsed = _time.GetElapsedTime(_windowStart, now);
         if (_samples < MinSamples || elapsed < WindowLength)
         {
@@ -251,19 +267,23 @@ public sealed class GradientLimit
             return true;
         }
         var saturated = _maxInFlight >= Limit / 2.0;
+        // Most of the window's requests were admitted into a full gate: the limit, not demand, decided what it served.
+        var bound = 2 * _full >= _samples;
         // Work done per second (each request weighs what its kind takes without a queue), and requests.
         var (windowWork, requests) = WindowWork();
         var work = windowWork / elapsed.TotalSeconds;
         LastWork = work / 1000;
-        if (_phase is 1 or 3 && saturated && work > 0)
+        var point = work > 0 ? new Point(Math.Log(Limit), Math.Log(work), Math.Log(requests / elapsed.TotalSeconds), _time.GetElapsedTime(_origin, now).TotalSeconds) : (Point?)null;
+        if (_phase == 1)
         {
-            // A measured window (the second of its half) in which the limit, not demand, decided what was served.
-            _points[_pointNext] = new Point(Math.Log(Limit), Math.Log(work), Math.Log(requests / elapsed.TotalSeconds), _time.GetElapsedTime(_origin, now).TotalSeconds);
-            _pointNext = (_pointNext + 1) % _points.Length;
-            _pointCount = Math.Min(_pointCount + 1, _points.Length);
+            // The high probe's measured window (the second of its half), kept until the low one's.
+            _highPoint = point;
         }
-        if (_phase == 3)
+        else if (_phase == 3 && bound && _highPoint is { } high && point is { } low)
         {
+            // A measured cycle: the low probe's window was the limit's to decide.
+            AddPoint(high);
+            AddPoint(low);
             Climb();
         }
         // The weights stay the same through a cycle (both halves measured with the same baselines):
@@ -274,8 +294,15 @@ public sealed class GradientLimit
             WindowLength = NextWindowLength();
         }
         StartWindow(now);
-        NextPhase();
+        NextPhase(bound);
         return true;
+    }
+
+    private void AddPoint(Point point)
+    {
+        _points[_pointNext] = point;
+        _pointNext = (_pointNext + 1) % _points.Length;
+        _pointCount = Math.Min(_pointCount + 1, _points.Length);
     }
 
     // The elasticity is the slope of ln(work) against ln(limit) over the last FitCycles cycles'
@@ -344,17 +371,22 @@ public sealed class GradientLimit
     }
 
     // After a cycle's second half the limit rests at its centre for RestWindows windows (phase -1,
-    // as after a reset), then the next cycle starts: the probes' cost is paid a fraction of the time,
-    // and the rest windows are not measured (the fit needs the two probes' limits).
-    private void NextPhase()
+    // as after a reset), then the next cycle starts once a window at the centre was the limit's to
+    // decide (bound): the probes' cost is paid a fraction of the time, never while demand stays under
+    // the limit, and the rest windows are not measured (the fit needs the two probes' limits).
+    private void NextPhase(bool bound)
     {
-        if (_phase == 3 && RestWindows > 0)
+        if (_phase == 3 && (RestWindows > 0 || !bound))
         {
-            (_phase, _restLeft) = (-1, RestWindows - 1);
+            (_phase, _restLeft) = (-1, Math.Max(0, RestWindows - 1));
         }
         else if (_phase == -1 && _restLeft > 0)
         {
             _restLeft--;
+        }
+        else if (_phase == -1 && !bound)
+        {
+            // Demand under the centre: nothing to learn by probing, and the high probe's peaks to pay.
         }
         else
         {
@@ -372,6 +404,7 @@ public sealed class GradientLimit
         RequestElasticityError = 0;
         _pointCount = 0;
         _pointNext = 0;
+        _highPoint = null;
     }
 
     // The window's requests as work (the sum of their kinds' baselines) and counted as one each, and
@@ -448,6 +481,7 @@ public sealed class GradientLimit
         _overloadsAtStart = _overloads?.Invoke() ?? 0;
         _samples = 0;
         _maxInFlight = 0;
+        _full = 0;
         foreach (ref var kind in _kinds.AsSpan())
         {
             kind.Done = 0;
