@@ -4,10 +4,12 @@ admin_login() {
     -d "{\"username\":\"${ADMIN_USER:-admin}\",\"password\":\"$ADMIN_PASSWORD\"}" | jq -r .token)
 }
 admin_get() { curl -sf -m 2 "$url/api/admin/$1" -H "authorization: Bearer $token"; }
-# A fixed limit (a number, or null to lift it) or "adaptive"; $2 the queue limit.
+# A fixed limit (a number, or null to lift it), "adaptive" (from the limit in force) or "adaptive@N"
+# (from N); $2 the queue limit.
 throttle() {
   local body="{\"mode\":\"fixed\",\"maxConcurrent\":$1,\"queueLimit\":$2}"
   [ "$1" = adaptive ] && body="{\"mode\":\"adaptive\",\"maxConcurrent\":null,\"queueLimit\":$2}"
+  [[ "$1" == adaptive@* ]] && body="{\"mode\":\"adaptive\",\"maxConcurrent\":${1#adaptive@},\"queueLimit\":$2}"
   curl -sf -X PUT "$url/api/admin/throttle" -H "authorization: Bearer $token" -H 'content-type: application/json' \
     -d "$body" >/dev/null
 }

@@ -7,9 +7,11 @@
 #   Admin__InitialPassword=... bench/host.sh        # in another terminal: the host under test
 #   ADMIN_PASSWORD=... bench/knee.sh [limits...]    # default: 8 16 32 64 128 256 1024
 #   ADMIN_PASSWORD=... bench/knee.sh 32 64 adaptive # "adaptive": the gate's adaptive mode (issue 17),
-#                                                   # its limit in force sampled every second to
-#                                                   # .data/bench/knee/limit-adaptive-slotN-trace.csv,
-#                                                   # with the circuit's state
+#                                                   # from the limit in force; "adaptive@16": from 16
+#
+# Every run's limit in force, in flight, queued, shed and the circuit's state are sampled once a second
+# to .data/bench/knee/limit-LIMIT-slotN-trace.csv, whatever the mode: the sampler costs a fixed run
+# what it costs an adaptive one (on the load generator's cores when GENERATOR_CPUS names them).
 #
 # Settings (environment): URL (http://127.0.0.1:5080), DB (the local cluster), RATE (150 teachers/s),
 # SECONDS_PER_RUN (30), FIRST_TEACHER (1), EXAM_SLOT (1: the first run's; each run sits the next
@@ -32,6 +34,10 @@ slot="${EXAM_SLOT:-1}"
 queue="${QUEUE:-4096}"
 limits=("$@")
 [ ${#limits[@]} -eq 0 ] && limits=(8 16 32 64 128 256 1024)
+for limit in "${limits[@]}"; do
+  [[ "$limit" =~ ^([1-9][0-9]*|adaptive(@[1-9][0-9]*)?)$ ]] ||
+    { echo "knee: '$limit' is neither a limit, adaptive nor adaptive@N" >&2; exit 2; }
+done
 teachers=$((rate * seconds))
 out=.data/bench/knee${TAG:+/$TAG}
 mkdir -p "$out"
@@ -40,8 +46,9 @@ scripts/ensure-deps.sh jq
 dotnet build -c Release bench/ExamDay --nologo -v quiet >/dev/null
 source bench/admin.sh
 admin_login
-# The limit in force and the circuit's state, once a second, while an adaptive run lasts: one row
-# per sample, its fields empty when the host did not answer.
+# The limit in force and the circuit's state, once a second, while a run lasts: one row per sample,
+# its fields empty when the host did not answer. Sampled in adaptive runs only, the fixed runs did
+# not pay for it (two admin requests and a jq a second, on the host's core then).
 trace_limit() {
   echo "utc,limit,in_flight,queued,rejected_total,circuit" >"$1"
   while true; do
@@ -76,21 +83,22 @@ fi
 
 for limit in "${limits[@]}"; do
   throttle "$limit" "$queue"
-  if [ "$limit" = adaptive ]; then
-    trace_limit "$out/limit-adaptive-slot$slot-trace.csv" &
-    tracer=$!
+  trace="$out/limit-$limit-slot$slot-trace.csv"
+  if [ -n "${GENERATOR_CPUS:-}" ]; then
+    (taskset -cp "$GENERATOR_CPUS" $BASHPID >/dev/null && trace_limit "$trace") &
+  else
+    trace_limit "$trace" &
   fi
+  tracer=$!
   echo "== admission limit $limit: $teachers teachers from T$(printf %07d "$first"), exam slot $slot, at $rate/s ($(date -u +%H:%M:%S) UTC, load $(cut -d' ' -f1 /proc/loadavg))"
   "${generator[@]}" --url "$url" --db "$db" \
     --teachers "$teachers" --first-teacher "$first" --exam-slot "$slot" --rate "$rate" --ramp 5 \
     --rounds 3 --think 500 --max-duration $((seconds * 4)) --progress 3600 --report "$out/limit-$limit-slot$slot.json" \
     | sed -n '/^ExamDay against/,$p'
-  if [ -n "$tracer" ]; then
-    kill "$tracer" 2>/dev/null || true
-    tracer=""
-    echo "adaptive limit over the run (min / last / max): $(tail -n +2 "$out/limit-adaptive-slot$slot-trace.csv" | cut -d, -f2 | grep . |
-      jq -sr 'if length == 0 then "no samples" else "\(min) / \(last) / \(max)" end')"
-  fi
+  kill "$tracer" 2>/dev/null || true
+  tracer=""
+  echo "limit over the run (min / last / max): $(tail -n +2 "$trace" | cut -d, -f2 | grep . |
+    jq -sr 'if length == 0 then "no samples" else "\(min) / \(last) / \(max)" end')"
   slot=$((slot + 1))
 done
 echo "Throttle back at $before (on exit). Reports: $out/limit-LIMIT-slotN.json"
