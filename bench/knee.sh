@@ -47,8 +47,8 @@ dotnet build -c Release bench/ExamDay --nologo -v quiet >/dev/null
 source bench/admin.sh
 admin_login
 # The limit in force and the circuit's state, once a second, while a run lasts: one row per sample,
-# its fields empty when the host did not answer. Sampled in adaptive runs only, the fixed runs did
-# not pay for it (two admin requests and a jq a second, on the host's core then).
+# its fields empty when the host did not answer. Every run is sampled alike: when only adaptive
+# runs were, on the host's core, the fixed runs did not pay for two admin requests and a jq a second.
 trace_limit() {
   echo "utc,limit,in_flight,queued,rejected_total,circuit" >"$1"
   while true; do

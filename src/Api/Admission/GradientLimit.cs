@@ -236,14 +236,15 @@ public sealed class GradientLimit
         // those admitted under the high half's limit (the climb did, from its first version) took work
         // from the low half only, and it read more in flight as more served (BENCHMARKS.md, issue 17).
         of.Done++;
-        if (inFlightAtStart <= Limit)
+        var limit = Limit;
+        if (inFlightAtStart <= limit)
         {
             // Its latency is this limit's; one admitted under the other half's higher limit says nothing of it.
             of.Count++;
             of.SumMs += latency.TotalMilliseconds;
         }
         _maxInFlight = Math.Max(_maxInFlight, inFlightAtStart);
-        if (inFlightAtStart >= Limit)
+        if (inFlightAtStart >= limit)
         {
             _full++;
         }
