@@ -25,7 +25,9 @@ namespace ExamConsole.Api.Admission;
 /// Overload: when the database pool timed out an acquisition during a window (<c>overloads</c>
 /// counts them), the limit in force was too high whatever the throughput said (requests failing
 /// fast look like throughput): the centre is set a fifth below that limit at once, and a new cycle
-/// starts there, as TCP cuts its window on a loss.
+/// starts there, as TCP cuts its window on a loss. Once per loss episode, as TCP does: time-outs
+/// in a window that still completed requests admitted before the last cut (or the operator's
+/// release) are the earlier limit's, and neither back off again nor start a probe cycle.
 /// </para>
 /// <para>
 /// Work: each completed request counts as the latency its kind (an endpoint: a login, a paper read, a
@@ -117,6 +119,8 @@ public sealed class GradientLimit
     private int _full;
     private Point? _highPoint;
     private long _overloadsAtStart;
+    private long _limitCutAt;
+    private int _stale;
 
     /// <param name="options">The adaptive settings.</param>
     /// <param name="time">The clock windows are measured on.</param>
@@ -139,6 +143,8 @@ public sealed class GradientLimit
         _time = time;
         _origin = time.GetTimestamp();
         Reset(initialLimit);
+        // Nothing was admitted before the limit was created.
+        _limitCutAt = long.MinValue;
     }
 
     public int Floor { get; }
@@ -218,12 +224,14 @@ public sealed class GradientLimit
     /// <summary>Windows closed so far.</summary>
     public long Windows { get; private set; }
 
-    /// <summary>Starts again from <paramref name="limit"/> (clamped to floor and ceiling), keeping the baselines learnt so far.</summary>
+    /// <summary>Starts again from <paramref name="limit"/> (clamped to floor and ceiling), keeping the baselines learnt so far; the requests in flight were admitted under an earlier limit (see <see cref="Sample"/>).</summary>
     public void Reset(int limit)
     {
         _centre = Math.Clamp(limit, Floor, Ceiling);
+        var now = _time.GetTimestamp();
+        _limitCutAt = now;
         Restart();
-        StartWindow(_time.GetTimestamp());
+        StartWindow(now);
     }
 
     /// <summary>One completed request of <paramref name="kind"/> (0 to <see cref="MaxKinds"/> - 1); true when it closed a window (the limit may have changed).</summary>
@@ -248,13 +256,23 @@ public sealed class GradientLimit
         {
             _full++;
         }
+        if (_limitCutAt != long.MinValue && _time.GetElapsedTime(_limitCutAt, now) < latency)
+        {
+            // Admitted before the last back-off (or the operator's release): under an earlier limit.
+            _stale++;
+        }
         var elapsed = _time.GetElapsedTime(_windowStart, now);
         if (_samples < MinSamples || elapsed < WindowLength)
         {
             return false;
         }
         Windows++;
-        if (_overloads?.Invoke() is { } overloads && overloads > _overloadsAtStart)
+        // Time-outs while requests admitted under an earlier, higher limit are still completing are
+        // that limit's, not this one's: a back-off waits for a window none of whose requests was
+        // admitted before the last one. Released at 256 on the 2-core node, the requests still in
+        // flight from 256 timed out for seconds after each cut: five back-offs in 8 s took the limit
+        // to 42 (BENCHMARKS.md, issue 17), as TCP cuts its window once per loss episode, not per loss.
+        if (_stale == 0 && _overloads?.Invoke() is { } overloads && overloads > _overloadsAtStart)
         {
             // The limit in force overloaded the node: a fifth below it, and a new cycle from there. The
             // next high probe stays under the limit that overloaded: Above's is (1 + s) / (1 - s) over
@@ -263,6 +281,7 @@ public sealed class GradientLimit
             BackOffs++;
             var overloaded = Probe == AdaptiveProbe.Above ? Limit * (1 - Step) : Limit;
             _centre = Math.Clamp(Math.Min(_centre, overloaded) * Math.Exp(-MaxLogStep), Floor, Ceiling);
+            _limitCutAt = now;
             Restart();
             StartWindow(now);
             return true;
@@ -294,8 +313,10 @@ public sealed class GradientLimit
         {
             WindowLength = NextWindowLength();
         }
+        // A probe cycle starts only once the requests admitted under an earlier limit have left.
+        var stale = _stale > 0;
         StartWindow(now);
-        NextPhase(bound);
+        NextPhase(bound && !stale);
         return true;
     }
 
@@ -483,6 +504,7 @@ public sealed class GradientLimit
         _samples = 0;
         _maxInFlight = 0;
         _full = 0;
+        _stale = 0;
         foreach (ref var kind in _kinds.AsSpan())
         {
             kind.Done = 0;

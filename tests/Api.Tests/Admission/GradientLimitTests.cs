@@ -141,13 +141,74 @@ public sealed class GradientLimitTests
             centres.Add(Window(limit, slowdown: _ => 1.0));
         }
 
-        // The first overloaded window takes a fifth off at once: 400 * e^-0.2 = 327.
+        // The first overloaded window takes a fifth off at once: 400 * e^-0.2 = 327. The next still
+        // completes requests admitted at 400 (a window's first requests started before it did), and
+        // only the one after may cut again: 327, 268, 219, 179, 147, 120, 98 in 13 windows.
         Assert.Equal((int)Math.Round(400 * Math.Exp(-0.2)), centres[0]);
-        Assert.True(centres.Take(12).Last() < 100, $"12 overloaded windows later the limit is {centres[11]}");
+        Assert.Equal(centres[0], centres[1]);
+        Assert.True(centres.Take(13).Last() < 100, $"13 overloaded windows later the limit is {centres[12]}");
         // Afterwards it climbs back towards 100 and backs off whenever its high probe crosses it.
         Assert.All(centres.Skip(12), c => Assert.InRange(c, 40, 100));
         Assert.InRange(centres.TakeLast(200).Average(), 55, 100);
         Assert.InRange(limit.BackOffs, 7, 200);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Limit_ReleasedFarAboveWhatThePoolHolds_BacksOffOncePerEchoOfTheEarlierLimit(bool byOperator)
+    {
+        // The shipped probing, released at 256 (at start, or by an operator over a node held at 64)
+        // on a server without a knee whose pool times out one acquisition in ten of the requests
+        // admitted while more than 100 are in flight, 3 s after their admission (the pool's acquire
+        // timeout): each cut is followed by 3 s of time-outs of requests admitted under the limit
+        // before it. Counted against the new limit, they cut it again every window: from 256 the
+        // 2-core node went 178, 124, 86, 60, 42 in 8 s (BENCHMARKS.md, issue 17). Cut once per echo,
+        // it stops at the first limit under 100: 256, 178, 124, 86.
+        var overloads = 0L;
+        var limit = new GradientLimit(Resting(AdaptiveProbe.Above), _time, byOperator ? 64 : 256, () => overloads);
+        var echoes = new Queue<(DateTimeOffset Due, int InFlight)>();
+        var admitted = 0L;
+        void Serve(TimeSpan span)
+        {
+            var end = _time.GetUtcNow() + span;
+            while (_time.GetUtcNow() < end)
+            {
+                // 1,000 requests a second, each 50 ms, with the limit in flight.
+                _time.Advance(TimeSpan.FromMilliseconds(1));
+                while (echoes.TryPeek(out var echo) && echo.Due <= _time.GetUtcNow())
+                {
+                    echoes.Dequeue();
+                    overloads++;
+                    limit.Sample(TimeSpan.FromSeconds(3), echo.InFlight, 1);
+                }
+                var held = limit.Limit;
+                if (held > 100 && ++admitted % 10 == 0)
+                {
+                    echoes.Enqueue((_time.GetUtcNow() + TimeSpan.FromSeconds(3), held));
+                }
+                limit.Sample(TimeSpan.FromMilliseconds(BaseMs), held, 1);
+            }
+        }
+        if (byOperator)
+        {
+            // A minute held at 64 without a time-out, then the operator's release.
+            Serve(TimeSpan.FromSeconds(60));
+            limit.Reset(256);
+            Assert.Equal(0, limit.BackOffs);
+        }
+
+        var centres = new List<int>();
+        for (var s = 0; s < 60 * 10; s++)
+        {
+            Serve(TimeSpan.FromMilliseconds(100));
+            centres.Add(limit.Centre);
+        }
+
+        // Its first high probe at 86 (116) overloads too, once: 86 * 0.85 * e^-0.2 = 60, whose probe (81) does not.
+        Assert.Equal([178, 124, 86, 60], centres.Distinct().Where(c => c < 256).Take(4));
+        Assert.Equal(4, limit.BackOffs);
+        Assert.True(centres.Min() >= 55, $"cut to {centres.Min()} by time-outs of requests admitted under earlier limits");
     }
 
     [Fact]
