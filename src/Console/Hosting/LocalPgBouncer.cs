@@ -71,7 +71,7 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         DataDirectory = Path.GetFullPath(options.DataDirectory);
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     public string DataDirectory { get; }
 
@@ -88,11 +88,16 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database }.ConnectionString;
 
     /// <summary>Starts PgBouncer in front of 127.0.0.1:<paramref name="serverPort"/> (or reloads one already running on that folder).</summary>
-    public static async Task<LocalPgBouncer> StartAsync(
-        LocalPgBouncerOptions options, int serverPort, string database, int fleetBudget, ILogger? logger = null, CancellationToken cancellationToken = default)
+    public static Task<LocalPgBouncer> StartAsync(
+        LocalPgBouncerOptions options, int serverPort, string database, int fleetBudget, ILogger? logger = null, CancellationToken cancellationToken = default) =>
+        StartAsync(options, serverPort, database, fleetBudget, LocalPostgres.FreePort, logger, cancellationToken);
+
+    /// <summary><see cref="StartAsync(LocalPgBouncerOptions, int, string, int, ILogger?, CancellationToken)"/> taking port 0's ports from <paramref name="pickPort"/>: for the test of a port taken in the meantime.</summary>
+    internal static async Task<LocalPgBouncer> StartAsync(
+        LocalPgBouncerOptions options, int serverPort, string database, int fleetBudget, Func<int> pickPort, ILogger? logger, CancellationToken cancellationToken)
     {
         var binary = FindBinary();
-        var port = options.Port == 0 ? LocalPostgres.FreePort() : options.Port;
+        var port = options.Port == 0 ? pickPort() : options.Port;
         var maxClients = options.MaxClientConnections > 0 ? options.MaxClientConnections : fleetBudget;
         var bouncer = new LocalPgBouncer(options, port, serverPort, database, maxClients, logger ?? NullLogger.Instance);
         await bouncer.WriteConfigAsync(cancellationToken);
@@ -103,7 +108,23 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         }
         else
         {
-            await bouncer.StartProcessAsync(binary, cancellationToken);
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await bouncer.StartProcessAsync(binary, cancellationToken);
+                    break;
+                }
+                catch (InvalidOperationException ex) when (
+                    options.Port == 0 && attempt < 5 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))
+                {
+                    // Another process bound the free port between FreePort's look and PgBouncer's bind.
+                    var taken = bouncer.Port;
+                    bouncer.Port = pickPort();
+                    bouncer._logger.LogInformation("Port {Taken} was taken before PgBouncer bound it; trying {Port}", taken, bouncer.Port);
+                    await bouncer.WriteConfigAsync(cancellationToken);
+                }
+            }
             bouncer._startedHere = true;
         }
         return bouncer;
@@ -174,9 +195,15 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         }
     }
 
+    // Started once PgBouncer's own log says it listens on its port and its pid file names a live
+    // PgBouncer. A port that accepts is not enough: PgBouncer daemonizes before it binds (its
+    // launcher exits 0 either way), and on a port another process holds it logs "bind(): Address
+    // already in use", then FATAL, and exits, while the other process goes on accepting; taken for
+    // a started PgBouncer, the node would have talked to whatever held the port.
     private async Task StartProcessAsync(string binary, CancellationToken cancellationToken)
     {
         File.Delete(PidFile);
+        var logFrom = File.Exists(LogFile) ? new FileInfo(LogFile).Length : 0;
         _logger.LogInformation("Starting PgBouncer on 127.0.0.1:{Port} in front of 127.0.0.1:{ServerPort} ({ConfigFile})", Port, _serverPort, ConfigFile);
         // max_client_conn needs as many file descriptors: the soft limit raised to the hard one.
         var result = await ProcessRunner.RunAsync("/bin/sh", ["-c", $"ulimit -n \"$(ulimit -Hn)\"; exec {binary} -d -q {ConfigFile}"], _asRoot, cancellationToken);
@@ -184,9 +211,15 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         {
             throw new InvalidOperationException($"PgBouncer did not start (exit code {result.ExitCode}): {result.Output.Trim()}\n{Tail()}");
         }
+        var listening = string.Create(CultureInfo.InvariantCulture, $"listening on 127.0.0.1:{Port}");
         for (var i = 0; i < 100; i++)
         {
-            if (await AcceptsAsync(cancellationToken))
+            var log = LogSince(logFrom);
+            if (log.Contains(" FATAL ", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"PgBouncer did not start on 127.0.0.1:{Port}:\n{log.Trim()}");
+            }
+            if (log.Contains(listening, StringComparison.Ordinal) && RunningPid() is not null && await AcceptsAsync(cancellationToken))
             {
                 return;
             }
@@ -267,6 +300,19 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    // What PgBouncer logged from byte offset `from` on (this start's lines).
+    private string LogSince(long from)
+    {
+        if (!File.Exists(LogFile))
+        {
+            return "";
+        }
+        using var stream = new FileStream(LogFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        stream.Seek(Math.Min(from, stream.Length), SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
     }
 
     private string Tail() => File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(10)) : "(no PgBouncer log)";

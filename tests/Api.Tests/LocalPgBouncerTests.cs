@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using ExamConsole.Console.Hosting;
+using ExamConsole.Data.Bouncer;
+using ExamConsole.Testing;
+
+namespace ExamConsole.Api.Tests;
+
+/// <summary>
+/// The project's PgBouncer on a port another process holds: its launcher exits 0 either way (it
+/// daemonizes before it binds), and the other process goes on accepting connections on the port.
+/// </summary>
+[Trait("Category", "Bouncer")]
+public sealed class LocalPgBouncerTests
+{
+    [Fact]
+    public async Task Start_OnAFreePortTakenBeforePgBouncerBindsIt_MovesToAnotherAndServes()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var picks = new Queue<int>([taken]);
+
+        var bouncer = await LocalPgBouncer.StartAsync(
+            Options(port: 0), serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20,
+            () => picks.Count > 0 ? picks.Dequeue() : LocalPostgres.FreePort(), logger: null, CancellationToken.None);
+        try
+        {
+            Assert.NotEqual(taken, bouncer.Port);
+            // PgBouncer itself answers there: its admin console, listening on the port it was given.
+            await using var console = await BouncerConsole.ConnectAsync(bouncer.ConnectionStringFor("pgbouncer"), CancellationToken.None);
+            Assert.StartsWith("PgBouncer 1.", Assert.Single(await console.QueryAsync("SHOW VERSION", CancellationToken.None))["version"]);
+            var config = await console.QueryAsync("SHOW CONFIG", CancellationToken.None);
+            Assert.Equal(bouncer.Port.ToString(CultureInfo.InvariantCulture), Assert.Single(config, row => row["key"] == "listen_port")["value"]);
+        }
+        finally
+        {
+            await bouncer.DestroyAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Start_OnAFixedPortTakenByAnother_FailsNamingIt()
+    {
+        using var squatter = new TcpListener(IPAddress.Loopback, 0);
+        squatter.Start();
+        var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
+        var options = Options(port: taken);
+
+        try
+        {
+            // Before, the squatter's accepting was taken for PgBouncer's: the start "succeeded".
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+                LocalPgBouncer.StartAsync(options, serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20));
+            Assert.Contains("Address already in use", error.Message, StringComparison.Ordinal);
+            Assert.Contains(taken.ToString(CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(options.DataDirectory))
+            {
+                Directory.Delete(options.DataDirectory, recursive: true);
+            }
+        }
+    }
+
+    private static LocalPgBouncerOptions Options(int port) => new()
+    {
+        Port = port,
+        DataDirectory = Path.Combine(TestPostgres.RepositoryRoot(), ".data", "test", $"bouncer-port-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]),
+        PoolSize = 5,
+        MaxClientConnections = 20,
+    };
+}
