@@ -8,8 +8,9 @@ using ExamConsole.Testing;
 namespace ExamConsole.Api.Tests;
 
 /// <summary>
-/// The project's PgBouncer on a port another process holds: its launcher exits 0 either way (it
-/// daemonizes before it binds), and the other process goes on accepting connections on the port.
+/// Where the project's PgBouncer listens: on a port another process holds (its launcher exits 0
+/// either way, as it daemonizes before it binds, and the other process goes on accepting
+/// connections on the port), and when one already runs from its folder (a reload keeps its listener).
 /// </summary>
 [Trait("Category", "Bouncer")]
 public sealed class LocalPgBouncerTests
@@ -65,10 +66,41 @@ public sealed class LocalPgBouncerTests
         }
     }
 
-    private static LocalPgBouncerOptions Options(int port) => new()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Start_AgainWhileOneRunsFromTheFolder_ListensWhereItSays(bool anotherFixedPort)
+    {
+        // A reload does not move PgBouncer's listener: before, the second start wrote and reported a
+        // new port while PgBouncer went on listening on the first.
+        var first = await LocalPgBouncer.StartAsync(Options(port: anotherFixedPort ? LocalPostgres.FreePort() : 0), serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20);
+        var firstPort = first.Port;
+        var again = Options(port: anotherFixedPort ? LocalPostgres.FreePort() : 0, first.DataDirectory);
+        LocalPgBouncer? second = null;
+        try
+        {
+            second = await LocalPgBouncer.StartAsync(again, serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20);
+            Assert.Equal(anotherFixedPort ? again.Port : firstPort, second.Port);
+            await using var console = await BouncerConsole.ConnectAsync(second.ConnectionStringFor("pgbouncer"), CancellationToken.None);
+            var config = await console.QueryAsync("SHOW CONFIG", CancellationToken.None);
+            Assert.Equal(second.Port.ToString(CultureInfo.InvariantCulture), Assert.Single(config, row => row["key"] == "listen_port")["value"]);
+            if (anotherFixedPort)
+            {
+                using var client = new TcpClient();
+                await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(IPAddress.Loopback, firstPort));
+            }
+        }
+        finally
+        {
+            // Either stops the PgBouncer running from the folder and deletes it.
+            await (second ?? first).DestroyAsync();
+        }
+    }
+
+    private static LocalPgBouncerOptions Options(int port, string? directory = null) => new()
     {
         Port = port,
-        DataDirectory = Path.Combine(TestPostgres.RepositoryRoot(), ".data", "test", $"bouncer-port-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]),
+        DataDirectory = directory ?? Path.Combine(TestPostgres.RepositoryRoot(), ".data", "test", $"bouncer-port-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]),
         PoolSize = 5,
         MaxClientConnections = 20,
     };

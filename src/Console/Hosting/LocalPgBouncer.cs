@@ -100,6 +100,19 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         var port = options.Port == 0 ? pickPort() : options.Port;
         var maxClients = options.MaxClientConnections > 0 ? options.MaxClientConnections : fleetBudget;
         var bouncer = new LocalPgBouncer(options, port, serverPort, database, maxClients, logger ?? NullLogger.Instance);
+        // A reload does not move PgBouncer's listener: one already running from this folder keeps the
+        // port it was started on (the config it was started with says which). Port 0 takes that one;
+        // another fixed port restarts it there.
+        var listening = bouncer.RunningPid() is not null ? bouncer.ConfiguredPort() : null;
+        if (listening is { } runningPort && options.Port == 0)
+        {
+            bouncer.Port = runningPort;
+        }
+        if (listening is { } movedFrom && movedFrom != bouncer.Port)
+        {
+            bouncer._logger.LogInformation("The PgBouncer running from {DataDirectory} listens on {Running}; restarting it on {Port}", bouncer.DataDirectory, movedFrom, bouncer.Port);
+            await bouncer.StopAsync(cancellationToken);
+        }
         await bouncer.WriteConfigAsync(cancellationToken);
         if (bouncer.RunningPid() is { } pid)
         {
@@ -300,6 +313,24 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         {
             return false;
         }
+    }
+
+    // The listen_port of the config on disk (the one a running PgBouncer was started or last reloaded with).
+    private int? ConfiguredPort()
+    {
+        if (!File.Exists(ConfigFile))
+        {
+            return null;
+        }
+        foreach (var line in File.ReadLines(ConfigFile))
+        {
+            var parts = line.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts is ["listen_port", var value] && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var configured))
+            {
+                return configured;
+            }
+        }
+        return null;
     }
 
     // What PgBouncer logged from byte offset `from` on (this start's lines).
