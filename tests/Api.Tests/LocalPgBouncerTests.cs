@@ -22,12 +22,14 @@ public sealed class LocalPgBouncerTests
         squatter.Start();
         var taken = ((IPEndPoint)squatter.LocalEndpoint).Port;
         var picks = new Queue<int>([taken]);
+        var options = Options(port: 0);
+        LocalPgBouncer? bouncer = null;
 
-        var bouncer = await LocalPgBouncer.StartAsync(
-            Options(port: 0), serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20,
-            () => picks.Count > 0 ? picks.Dequeue() : LocalPostgres.FreePort(), logger: null, CancellationToken.None);
         try
         {
+            bouncer = await LocalPgBouncer.StartAsync(
+                options, serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20,
+                () => picks.Count > 0 ? picks.Dequeue() : LocalPostgres.FreePort(), logger: null, CancellationToken.None);
             Assert.NotEqual(taken, bouncer.Port);
             // PgBouncer itself answers there: its admin console, listening on the port it was given.
             await using var console = await BouncerConsole.ConnectAsync(bouncer.ConnectionStringFor("pgbouncer"), CancellationToken.None);
@@ -37,7 +39,7 @@ public sealed class LocalPgBouncerTests
         }
         finally
         {
-            await bouncer.DestroyAsync();
+            await RemoveAsync(bouncer, options);
         }
     }
 
@@ -52,48 +54,75 @@ public sealed class LocalPgBouncerTests
         try
         {
             // Before, the squatter's accepting was taken for PgBouncer's: the start "succeeded".
-            var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            var error = await Assert.ThrowsAnyAsync<InvalidOperationException>(() =>
                 LocalPgBouncer.StartAsync(options, serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20));
             Assert.Contains("Address already in use", error.Message, StringComparison.Ordinal);
             Assert.Contains(taken.ToString(CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
         }
         finally
         {
-            if (Directory.Exists(options.DataDirectory))
-            {
-                Directory.Delete(options.DataDirectory, recursive: true);
-            }
+            await RemoveAsync(null, options);
         }
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Start_AgainWhileOneRunsFromTheFolder_ListensWhereItSays(bool anotherFixedPort)
+    [InlineData("port 0 again")]
+    [InlineData("another fixed port")]
+    [InlineData("port 0, its config gone")]
+    public async Task Start_AgainWhileOneRunsFromTheFolder_ListensWhereItSays(string how)
     {
         // A reload does not move PgBouncer's listener: before, the second start wrote and reported a
         // new port while PgBouncer went on listening on the first.
-        var first = await LocalPgBouncer.StartAsync(Options(port: anotherFixedPort ? LocalPostgres.FreePort() : 0), serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20);
-        var firstPort = first.Port;
-        var again = Options(port: anotherFixedPort ? LocalPostgres.FreePort() : 0, first.DataDirectory);
-        LocalPgBouncer? second = null;
+        var fixedPort = how == "another fixed port";
+        var options = Options(port: fixedPort ? LocalPostgres.FreePort() : 0);
+        var again = Options(port: fixedPort ? LocalPostgres.FreePort() : 0, options.DataDirectory);
+        LocalPgBouncer? first = null, second = null;
         try
         {
-            second = await LocalPgBouncer.StartAsync(again, serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20);
-            Assert.Equal(anotherFixedPort ? again.Port : firstPort, second.Port);
-            await using var console = await BouncerConsole.ConnectAsync(second.ConnectionStringFor("pgbouncer"), CancellationToken.None);
-            var config = await console.QueryAsync("SHOW CONFIG", CancellationToken.None);
-            Assert.Equal(second.Port.ToString(CultureInfo.InvariantCulture), Assert.Single(config, row => row["key"] == "listen_port")["value"]);
-            if (anotherFixedPort)
+            first = await LocalPgBouncer.StartAsync(options, serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20);
+            var firstPort = first.Port;
+            if (how == "port 0, its config gone")
             {
+                File.Delete(first.ConfigFile);
+            }
+            second = await LocalPgBouncer.StartAsync(again, serverPort: LocalPostgres.FreePort(), "exam", fleetBudget: 20);
+            if (how == "port 0 again")
+            {
+                Assert.Equal(firstPort, second.Port);
+            }
+            else
+            {
+                // Restarted where it was asked to listen (port 0 with no config: a new free port).
+                Assert.NotEqual(firstPort, second.Port);
                 using var client = new TcpClient();
                 await Assert.ThrowsAnyAsync<SocketException>(() => client.ConnectAsync(IPAddress.Loopback, firstPort));
             }
+            if (fixedPort)
+            {
+                Assert.Equal(again.Port, second.Port);
+            }
+            await using var console = await BouncerConsole.ConnectAsync(second.ConnectionStringFor("pgbouncer"), CancellationToken.None);
+            var config = await console.QueryAsync("SHOW CONFIG", CancellationToken.None);
+            Assert.Equal(second.Port.ToString(CultureInfo.InvariantCulture), Assert.Single(config, row => row["key"] == "listen_port")["value"]);
         }
         finally
         {
-            // Either stops the PgBouncer running from the folder and deletes it.
-            await (second ?? first).DestroyAsync();
+            // Either stops the PgBouncer running from the folder and deletes the folder.
+            await RemoveAsync(second ?? first, options);
+        }
+    }
+
+    // Stops the PgBouncer running from the test's folder (through the instance that started it, when
+    // there is one) and deletes the folder.
+    private static async Task RemoveAsync(LocalPgBouncer? bouncer, LocalPgBouncerOptions options)
+    {
+        if (bouncer is not null)
+        {
+            await bouncer.DestroyAsync();
+        }
+        else if (Directory.Exists(options.DataDirectory))
+        {
+            Directory.Delete(options.DataDirectory, recursive: true);
         }
     }
 

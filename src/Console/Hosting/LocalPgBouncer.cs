@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -49,7 +50,7 @@ public sealed class LocalPgBouncerOptions
 /// mode, and the admin console for <c>postgres</c>. Trust authentication on loopback, as the cluster
 /// behind it. Like PostgreSQL it refuses to run as root, so as root it runs as <c>postgres</c>.
 /// </summary>
-public sealed class LocalPgBouncer : IAsyncDisposable
+public sealed partial class LocalPgBouncer : IAsyncDisposable
 {
     private readonly LocalPgBouncerOptions _options;
     private readonly int _serverPort;
@@ -87,7 +88,7 @@ public sealed class LocalPgBouncer : IAsyncDisposable
     public string ConnectionStringFor(string database) =>
         new NpgsqlConnectionStringBuilder { Host = "127.0.0.1", Port = Port, Username = "postgres", Database = database }.ConnectionString;
 
-    /// <summary>Starts PgBouncer in front of 127.0.0.1:<paramref name="serverPort"/> (or reloads one already running on that folder).</summary>
+    /// <summary>Starts PgBouncer in front of 127.0.0.1:<paramref name="serverPort"/>, or reloads one already running from that folder on the port asked for (port 0: the one it listens on), or restarts it on another.</summary>
     public static Task<LocalPgBouncer> StartAsync(
         LocalPgBouncerOptions options, int serverPort, string database, int fleetBudget, ILogger? logger = null, CancellationToken cancellationToken = default) =>
         StartAsync(options, serverPort, database, fleetBudget, LocalPostgres.FreePort, logger, cancellationToken);
@@ -102,16 +103,19 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         var bouncer = new LocalPgBouncer(options, port, serverPort, database, maxClients, logger ?? NullLogger.Instance);
         // A reload does not move PgBouncer's listener: one already running from this folder keeps the
         // port it was started on (the config it was started with says which). Port 0 takes that one;
-        // another fixed port restarts it there.
-        var listening = bouncer.RunningPid() is not null ? bouncer.ConfiguredPort() : null;
-        if (listening is { } runningPort && options.Port == 0)
+        // another fixed port, or a config that no longer says, restarts it.
+        if (bouncer.RunningPid() is not null)
         {
-            bouncer.Port = runningPort;
-        }
-        if (listening is { } movedFrom && movedFrom != bouncer.Port)
-        {
-            bouncer._logger.LogInformation("The PgBouncer running from {DataDirectory} listens on {Running}; restarting it on {Port}", bouncer.DataDirectory, movedFrom, bouncer.Port);
-            await bouncer.StopAsync(cancellationToken);
+            var listening = bouncer.ConfiguredPort();
+            if (listening is { } runningPort && options.Port == 0)
+            {
+                bouncer.Port = runningPort;
+            }
+            if (listening != bouncer.Port)
+            {
+                bouncer._logger.LogInformation("The PgBouncer running from {DataDirectory} listens on {Running}; restarting it on {Port}", bouncer.DataDirectory, listening?.ToString(CultureInfo.InvariantCulture) ?? "a port its config no longer names", bouncer.Port);
+                await bouncer.StopAsync(cancellationToken);
+            }
         }
         await bouncer.WriteConfigAsync(cancellationToken);
         if (bouncer.RunningPid() is { } pid)
@@ -128,8 +132,7 @@ public sealed class LocalPgBouncer : IAsyncDisposable
                     await bouncer.StartProcessAsync(binary, cancellationToken);
                     break;
                 }
-                catch (InvalidOperationException ex) when (
-                    options.Port == 0 && attempt < 5 && ex.Message.Contains("Address already in use", StringComparison.Ordinal))
+                catch (PortTakenException) when (options.Port == 0 && attempt < 5)
                 {
                     // Another process bound the free port between FreePort's look and PgBouncer's bind.
                     var taken = bouncer.Port;
@@ -212,7 +215,10 @@ public sealed class LocalPgBouncer : IAsyncDisposable
     // PgBouncer. A port that accepts is not enough: PgBouncer daemonizes before it binds (its
     // launcher exits 0 either way), and on a port another process holds it logs "bind(): Address
     // already in use", then FATAL, and exits, while the other process goes on accepting; taken for
-    // a started PgBouncer, the node would have talked to whatever held the port.
+    // a started PgBouncer, the node would have talked to whatever held the port. Only this start's
+    // lines are read, and only PgBouncer's own FATAL level (a WARNING quoting PostgreSQL's FATAL
+    // on a refused server login is not one). A start that fails stops what it started, so that no
+    // PgBouncer is left running without its pid file.
     private async Task StartProcessAsync(string binary, CancellationToken cancellationToken)
     {
         File.Delete(PidFile);
@@ -222,15 +228,18 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         var result = await ProcessRunner.RunAsync("/bin/sh", ["-c", $"ulimit -n \"$(ulimit -Hn)\"; exec {binary} -d -q {ConfigFile}"], _asRoot, cancellationToken);
         if (result.ExitCode != 0)
         {
-            throw new InvalidOperationException($"PgBouncer did not start (exit code {result.ExitCode}): {result.Output.Trim()}\n{Tail()}");
+            throw new InvalidOperationException($"PgBouncer did not start (exit code {result.ExitCode}): {result.Output.Trim()}\n{LogSince(logFrom).Trim()}");
         }
         var listening = string.Create(CultureInfo.InvariantCulture, $"listening on 127.0.0.1:{Port}");
+        var taken = string.Create(CultureInfo.InvariantCulture, $"cannot listen on 127.0.0.1:{Port}: bind(): Address already in use");
         for (var i = 0; i < 100; i++)
         {
             var log = LogSince(logFrom);
-            if (log.Contains(" FATAL ", StringComparison.Ordinal))
+            if (FatalLine().IsMatch(log))
             {
-                throw new InvalidOperationException($"PgBouncer did not start on 127.0.0.1:{Port}:\n{log.Trim()}");
+                await StopAsync(cancellationToken);
+                var message = $"PgBouncer did not start on 127.0.0.1:{Port}:\n{log.Trim()}";
+                throw log.Contains(taken, StringComparison.Ordinal) ? new PortTakenException(message) : new InvalidOperationException(message);
             }
             if (log.Contains(listening, StringComparison.Ordinal) && RunningPid() is not null && await AcceptsAsync(cancellationToken))
             {
@@ -238,8 +247,16 @@ public sealed class LocalPgBouncer : IAsyncDisposable
             }
             await Task.Delay(100, cancellationToken);
         }
-        throw new InvalidOperationException($"PgBouncer did not listen on 127.0.0.1:{Port} within 10 s.\n{Tail()}");
+        await StopAsync(cancellationToken);
+        throw new InvalidOperationException($"PgBouncer did not listen on 127.0.0.1:{Port} within 10 s.\n{LogSince(logFrom).Trim()}");
     }
+
+    // A line of PgBouncer's log at its own FATAL level: "2026-12-03 07:50:27.765 UTC [13318] FATAL nowhere to listen on".
+    [GeneratedRegex(@"^\S+ \S+ \S+ \[\d+\] FATAL ", RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex FatalLine();
+
+    // PgBouncer could not bind its port: another process holds it.
+    private sealed class PortTakenException(string message) : InvalidOperationException(message);
 
     /// <summary>Starts it again after <see cref="KillAsync"/> or <see cref="StopAsync"/>: for fault tests.</summary>
     public Task RestartAsync(CancellationToken cancellationToken = default) =>
@@ -346,7 +363,6 @@ public sealed class LocalPgBouncer : IAsyncDisposable
         return reader.ReadToEnd();
     }
 
-    private string Tail() => File.Exists(LogFile) ? string.Join('\n', File.ReadLines(LogFile).TakeLast(10)) : "(no PgBouncer log)";
 
     /// <summary>Stops PgBouncer if this instance started it (one adopted from an earlier run is left running, as the cluster is).</summary>
     public async ValueTask DisposeAsync()
