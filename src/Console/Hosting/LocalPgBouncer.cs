@@ -363,7 +363,6 @@ public sealed partial class LocalPgBouncer : IAsyncDisposable
         return reader.ReadToEnd();
     }
 
-
     /// <summary>Stops PgBouncer if this instance started it (one adopted from an earlier run is left running, as the cluster is).</summary>
     public async ValueTask DisposeAsync()
     {
