@@ -84,4 +84,31 @@ public sealed class LocalPostgresTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Start_AgainWhileItRunsOnAnotherPort_UsesThePortItListensOn(bool fixedPort)
+    {
+        var folder = Path.Combine(TestPostgres.RepositoryRoot(), ".data", "test", $"port-{Environment.ProcessId}-{Guid.NewGuid():N}"[..40]);
+        var running = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDirectory = folder, Port = LocalPostgres.FreePort(), Throwaway = true });
+        try
+        {
+            // As ./run.sh meets a cluster of an older default, or a test's port 0 one it did not start.
+            var again = await LocalPostgres.StartAsync(new LocalPostgresOptions { DataDirectory = folder, Port = fixedPort ? LocalPostgres.FreePort() : 0, Throwaway = true });
+
+            Assert.Equal(running.Port, again.Port);
+            await using var connection = new NpgsqlConnection(again.ConnectionString + ";Pooling=false");
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("SELECT current_setting('port')::int", connection);
+            Assert.Equal(running.Port, (int)(await command.ExecuteScalarAsync())!);
+            // It did not start the cluster, so it leaves it running.
+            await again.DisposeAsync();
+            Assert.True(await running.IsRunningAsync());
+        }
+        finally
+        {
+            await running.DestroyAsync();
+        }
+    }
 }

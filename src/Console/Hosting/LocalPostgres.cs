@@ -230,6 +230,15 @@ public sealed class LocalPostgres : IAsyncDisposable
         if (await IsRunningAsync(cancellationToken))
         {
             _logger.LogInformation("Using the PostgreSQL cluster already running in {DataDirectory}", DataDirectory);
+            // Settings apply at its next start: until then it listens where it was started (a default
+            // moved since, a changed LocalPostgres__Port, or port 0's fresh pick).
+            if (await ListeningPortAsync(cancellationToken) is { } listening && listening != Port)
+            {
+                _logger.LogWarning(
+                    "The PostgreSQL cluster in {DataDirectory} runs on port {Listening}, not the configured {Port}: using its port until it next starts",
+                    DataDirectory, listening, Port);
+                Port = listening;
+            }
         }
         else
         {
@@ -325,6 +334,21 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
         var result = await ProcessRunner.RunAsync(Command("pg_ctl"), ["-D", DataDirectory, "status"], _asRoot, cancellationToken);
         return result.ExitCode == 0;
+    }
+
+    /// <summary>The port a running server listens on: the fourth line of its postmaster.pid.</summary>
+    private async Task<int?> ListeningPortAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var lines = await File.ReadAllLinesAsync(PidFile, cancellationToken);
+            return lines.Length > 3 && int.TryParse(lines[3], NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+        }
+        catch (IOException)
+        {
+            // It stopped in the meantime; the connection that follows says so.
+            return null;
+        }
     }
 
     private async Task CreateDatabaseAsync(CancellationToken cancellationToken)
