@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the console and the API on http://127.0.0.1:5080 (ASPNETCORE_URLS overrides).
 # With no ConnectionStrings__Exam, the host starts a PostgreSQL cluster of its own under .data/pg
-# (port 55432), applies migrations and seeds the demo data when it is not complete.
+# (port 15432), applies migrations and seeds the demo data when it is not complete.
 # LocalPgBouncer__Enabled=true puts Debian's PgBouncer in transaction mode on 127.0.0.1:6432 in front
 # of that cluster (configuration under .data/pgbouncer) and the host connects only through it.
 # Ctrl+C or SIGTERM stops the host and the cluster it started.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test project. Each integration suite starts throwaway PostgreSQL clusters of its own
 # under .data/test (own ports, deleted afterwards). Then the README's run command is checked with
-# its defaults (tests/RunCommand.Tests): on its own, since it takes ports 5080 and 55432, .data/pg
+# its defaults (tests/RunCommand.Tests): on its own, since it takes ports 5080 and 15432, .data/pg
 # and, on a clean clone, both cores for the 40,000-teacher seed. Between the two, the API suite (its
 # fault tests included) runs a second time with a real PgBouncer in transaction mode in front of
 # every cluster (EXAMCONSOLE_TEST_PGBOUNCER=1): everything that works direct must work through it.

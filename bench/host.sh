@@ -2,7 +2,7 @@
 # Runs the host as a deployment runs it, for rehearsals and benchmarks: published in Release,
 # Production environment (no developer exception page, no development static-asset checks on
 # every request), on http://127.0.0.1:5080 unless ASPNETCORE_URLS says otherwise. Like ./run.sh it
-# starts the project's own PostgreSQL (.data/pg, port 55432) when ConnectionStrings__Exam is unset.
+# starts the project's own PostgreSQL (.data/pg, port 15432) when ConnectionStrings__Exam is unset.
 # Any setting can be given as an environment variable, e.g. Pool__MinSize=8000.
 #   Admin__InitialPassword=... bench/host.sh      (stop with Ctrl+C or SIGTERM)
 set -euo pipefail

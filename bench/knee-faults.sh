@@ -23,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${ADMIN_PASSWORD:?Set ADMIN_PASSWORD: the password of an operator, to change the throttle.}"
 url="${URL:-http://127.0.0.1:5080}"
-db="${DB:-Host=127.0.0.1;Port=55432;Username=postgres;Database=exam}"
+db="${DB:-Host=127.0.0.1;Port=15432;Username=postgres;Database=exam}"
 pgdata="$(realpath "${PGDATA:-.data/pg}")"
 rate="${RATE:-150}" seconds="${SECONDS_PER_RUN:-180}" first="${FIRST_TEACHER:-1}" slot="${EXAM_SLOT:-1}" queue="${QUEUE:-4096}"
 t1="${T1:-40}" pg_seconds="${PGBENCH_SECONDS:-60}" t2="${T2:-120}" down="${DOWN_SECONDS:-18}"

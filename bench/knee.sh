@@ -26,7 +26,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${ADMIN_PASSWORD:?Set ADMIN_PASSWORD: the password of an operator, to change the throttle.}"
 url="${URL:-http://127.0.0.1:5080}"
-db="${DB:-Host=127.0.0.1;Port=55432;Username=postgres;Database=exam}"
+db="${DB:-Host=127.0.0.1;Port=15432;Username=postgres;Database=exam}"
 rate="${RATE:-150}"
 seconds="${SECONDS_PER_RUN:-30}"
 first="${FIRST_TEACHER:-1}"

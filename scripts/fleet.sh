@@ -5,7 +5,7 @@
 #                               127.0.0.1:6432 in front of the cluster (issue 14): every node connects
 #                               through it; its configuration is written to .data/pgbouncer
 # It builds the host once (Release), starts the local cluster once (the host's `postgres` command:
-# .data/pg on 55432, as ./run.sh would), then the nodes with that connection string, one signing key
+# .data/pg on 15432, as ./run.sh would), then the nodes with that connection string, one signing key
 # (.data/signing-key) and a spool folder each. The environment of ./run.sh is honoured
 # (Admin__InitialPassword, Seed__Teachers, Pool__*, ConnectionStrings__Exam: then no cluster is
 # started). Pool__MaxSize is the fleet's connection budget (8000 unless set): each live node takes

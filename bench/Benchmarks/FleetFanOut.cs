@@ -14,7 +14,7 @@ namespace ExamConsole.Benchmarks;
 /// the database's clock, <c>fleet_settings_applied</c>). (2) As a client sees it: from the PUT's
 /// answer until every other node's <c>GET /api/admin/throttle</c> shows the new limit (polled
 /// every 2 ms). Start the fleet first (<c>scripts/fleet.sh 3</c>, same Admin__InitialPassword).
-///   dotnet run -c Release --project bench/Benchmarks -- fleet-fanout [changes=100] [urls=http://127.0.0.1:5081,http://127.0.0.1:5082,http://127.0.0.1:5083] [database=Host=127.0.0.1;Port=55432;Username=postgres;Database=exam]
+///   dotnet run -c Release --project bench/Benchmarks -- fleet-fanout [changes=100] [urls=http://127.0.0.1:5081,http://127.0.0.1:5082,http://127.0.0.1:5083] [database=Host=127.0.0.1;Port=15432;Username=postgres;Database=exam]
 /// </summary>
 public static class FleetFanOut
 {
@@ -25,7 +25,7 @@ public static class FleetFanOut
         var changes = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 100;
         var urls = (args.Length > 2 ? args[2] : "http://127.0.0.1:5081,http://127.0.0.1:5082,http://127.0.0.1:5083")
             .Split(',', StringSplitOptions.RemoveEmptyEntries).Select(u => new Uri(u)).ToArray();
-        var database = args.Length > 3 ? args[3] : "Host=127.0.0.1;Port=55432;Username=postgres;Database=exam";
+        var database = args.Length > 3 ? args[3] : "Host=127.0.0.1;Port=15432;Username=postgres;Database=exam";
         var password = Environment.GetEnvironmentVariable("Admin__InitialPassword")
             ?? throw new InvalidOperationException("Set Admin__InitialPassword to the fleet's operator password (the one scripts/fleet.sh started it with).");
 

@@ -10,7 +10,7 @@ namespace ExamConsole.RunCommand.Tests;
 /// </summary>
 /// <remarks>
 /// On CI's clean clone the first start seeds from nothing. On a developer's machine that already
-/// holds .data/pg both starts reuse it (the output says which). It needs ports 5080 and 55432 free:
+/// holds .data/pg both starts reuse it (the output says which). It needs ports 5080 and 15432 free:
 /// stop a running ./run.sh first. Times are printed, not asserted: the benchmarks own speed.
 /// </remarks>
 [Trait("Category", Category)]

@@ -8,13 +8,13 @@ namespace ExamConsole.RunCommand.Tests;
 /// <summary>
 /// The README's run command (<c>./run.sh</c> at the repository's root) as a newcomer starts it: no
 /// setting of the environment passed on, so every default is in force (port 5080, the local cluster
-/// under .data/pg on 55432, 40,000 teachers).
+/// under .data/pg on 15432, 40,000 teachers).
 /// </summary>
 internal sealed class RunScript : IAsyncDisposable
 {
     public const string Address = "http://127.0.0.1:5080";
     public const int HostPort = 5080;
-    public const int PostgresPort = 55432;
+    public const int PostgresPort = 15432;
 
     private readonly Process _process;
     private readonly string _name;

@@ -20,7 +20,7 @@ public sealed class LocalPostgresOptions
     public string DataDirectory { get; set; } = ".data/pg";
 
     /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
-    public int Port { get; set; } = 55432;
+    public int Port { get; set; } = 15432;
 
     public string Database { get; set; } = "exam";
 
