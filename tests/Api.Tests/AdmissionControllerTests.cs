@@ -108,6 +108,87 @@ public sealed class AdmissionControllerTests : IDisposable
         Assert.True(admitted.IsAcquired);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Acquire_ReadJoiningAQueueThatHasStood_IsShedAfterTheStandingTimeout(bool standingTimeout)
+    {
+        using var gate = Create(new AdmissionOptions
+        {
+            MaxConcurrent = 1,
+            QueueLimit = 100,
+            QueueTimeout = TimeSpan.FromSeconds(2),
+            QueueStandingTimeout = standingTimeout ? TimeSpan.FromMilliseconds(50) : null,
+            QueueStandingAfter = TimeSpan.FromMilliseconds(100),
+        });
+        var held = await gate.For(AdmissionPriority.Low).AcquireAsync();
+        // Joins an empty queue: a burst may be absorbed, it waits up to the queue timeout.
+        var first = gate.For(AdmissionPriority.Low).AcquireAsync().AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(99));
+        var beforeItStood = gate.For(AdmissionPriority.Low).AcquireAsync().AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(1));
+        var read = gate.For(AdmissionPriority.Low).AcquireAsync().AsTask();
+        var submit = gate.For(AdmissionPriority.High).AcquireAsync().AsTask();
+
+        _time.Advance(TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(standingTimeout, read.IsCompleted);
+        Assert.False(first.IsCompleted || beforeItStood.IsCompleted || submit.IsCompleted);
+        if (standingTimeout)
+        {
+            using var shed = await read;
+            Assert.False(shed.IsAcquired);
+            Assert.True(shed.TryGetMetadata(MetadataName.RetryAfter, out _));
+            Assert.Equal(1, gate.State().RejectedTotal);
+        }
+        // The submit goes first, then the reads in their order.
+        held.Dispose();
+        using (var admitted = await submit)
+        {
+            Assert.True(admitted.IsAcquired);
+        }
+        using (var admitted = await first)
+        {
+            Assert.True(admitted.IsAcquired);
+        }
+        using (var admitted = await beforeItStood)
+        {
+            Assert.True(admitted.IsAcquired);
+        }
+        if (!standingTimeout)
+        {
+            using var admitted = await read;
+            Assert.True(admitted.IsAcquired);
+        }
+    }
+
+    [Fact]
+    public async Task Acquire_AfterTheQueueEmptied_ReadWaitsTheWholeQueueTimeoutAgain()
+    {
+        using var gate = Create(new AdmissionOptions
+        {
+            MaxConcurrent = 1,
+            QueueLimit = 100,
+            QueueTimeout = TimeSpan.FromSeconds(2),
+            QueueStandingTimeout = TimeSpan.FromMilliseconds(50),
+            QueueStandingAfter = TimeSpan.FromMilliseconds(100),
+        });
+        var held = await gate.For(AdmissionPriority.Low).AcquireAsync();
+        var first = gate.For(AdmissionPriority.Low).AcquireAsync().AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(500));
+        // The queue stood 500 ms; its one waiter is admitted and the queue is empty again.
+        held.Dispose();
+        using var admitted = await first;
+
+        var next = gate.For(AdmissionPriority.Low).AcquireAsync().AsTask();
+        _time.Advance(TimeSpan.FromMilliseconds(1900));
+
+        Assert.False(next.IsCompleted);
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+        using var shed = await next;
+        Assert.False(shed.IsAcquired);
+    }
+
     [Fact]
     public async Task Shed_WithABacklog_IsToldToWaitAsLongAsTheGateNeedsToServeIt()
     {
