@@ -92,21 +92,6 @@ public sealed class OptionsValidatorTests
         Assert.Equal("Admission:AdaptiveProbe must be Around or Above (got 3).", Assert.Single(result.Failures!));
     }
 
-    [Theory]
-    [InlineData(3000, 100, "Admission:QueueStandingTimeout must be between 00:00:00.001 and 00:00:02, or empty to wait Admission:QueueTimeout (got 00:00:03).")]
-    [InlineData(0, 100, "Admission:QueueStandingTimeout must be between 00:00:00.001 and 00:00:02, or empty to wait Admission:QueueTimeout (got 00:00:00).")]
-    [InlineData(50, 0, "Admission:QueueStandingAfter must be between 00:00:00.001 and 00:01:00 (got 00:00:00).")]
-    public void Admission_StandingQueueNonsense_IsRefused(int timeoutMs, int afterMs, string expected)
-    {
-        var result = new AdmissionOptionsValidator().Validate(null, new AdmissionOptions
-        {
-            QueueStandingTimeout = TimeSpan.FromMilliseconds(timeoutMs),
-            QueueStandingAfter = TimeSpan.FromMilliseconds(afterMs),
-        });
-
-        Assert.Equal(expected, Assert.Single(result.Failures!));
-    }
-
     [Fact]
     public void Admission_UnknownMode_IsRefused()
     {

@@ -34,9 +34,6 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
     private long _rejected;
     private long _admitted;
     private long _idleSince;
-    // When the queue last held nothing: set as a request joins an empty queue, so that while it holds
-    // any it is the start of that stretch (see AdmissionOptions.QueueStandingTimeout).
-    private long _queueEmptyAt;
 
     // Admissions per second over about the last second (averaged with the one before), for Retry-After.
     private long _rateSampleAt;
@@ -56,8 +53,6 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
         }
         _queueLimit = options.Value.QueueLimit;
         QueueTimeout = options.Value.QueueTimeout;
-        QueueStandingTimeout = options.Value.QueueStandingTimeout;
-        QueueStandingAfter = options.Value.QueueStandingAfter;
         RetryAfter = options.Value.RetryAfter;
         MaxRetryAfter = options.Value.MaxRetryAfter;
         _idleSince = time.GetTimestamp();
@@ -71,11 +66,6 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
     }
 
     public TimeSpan QueueTimeout { get; }
-
-    /// <summary>The longest a read waits in a queue that has stood for <see cref="QueueStandingAfter"/> (null: <see cref="QueueTimeout"/>).</summary>
-    public TimeSpan? QueueStandingTimeout { get; }
-
-    public TimeSpan QueueStandingAfter { get; }
 
     /// <summary>The shortest Retry-After a shed request is given.</summary>
     public TimeSpan RetryAfter { get; }
@@ -231,7 +221,6 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
     {
         Waiter? waiter = null;
         Waiter? evicted = null;
-        var timeout = QueueTimeout;
         lock (_gate)
         {
             if (HasRoom() && _queues[0].Count + _queues[1].Count == 0)
@@ -239,16 +228,6 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
                 return ValueTask.FromResult(Admit(kind));
             }
             var queued = _queues[0].Count + _queues[1].Count;
-            var now = _time.GetTimestamp();
-            if (queued == 0)
-            {
-                _queueEmptyAt = now;
-            }
-            else if (priority == AdmissionPriority.Low && QueueStandingTimeout is { } standing && _time.GetElapsedTime(_queueEmptyAt, now) >= QueueStandingAfter)
-            {
-                // A standing queue: more arrives than the node serves, and a longer wait serves no more.
-                timeout = standing;
-            }
             if (_queueLimit is { } limit && queued >= limit)
             {
                 if (priority == AdmissionPriority.High && _queues[1].Count > 0)
@@ -277,7 +256,7 @@ public sealed partial class AdmissionController : IAdmissionLimits, IDisposable
         {
             Reject(evicted);
         }
-        waiter.Start(timeout, _time, cancellationToken);
+        waiter.Start(QueueTimeout, _time, cancellationToken);
         return new ValueTask<RateLimitLease>(waiter.Task);
     }
 

@@ -28,20 +28,6 @@ public sealed class AdmissionOptions
     /// <summary>Longest a request waits in the queue before it is shed with 503.</summary>
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>
-    /// A read (every request but submissions and answer saves) that joins a queue which has not been
-    /// empty for <see cref="QueueStandingAfter"/> waits at most this long before it is shed with 503
-    /// (null: as long as any other, <see cref="QueueTimeout"/>). A queue that stands that long is not
-    /// a burst being absorbed but more arriving than the node serves: waiting longer then serves no
-    /// more, and only turns a fast 503 into a slow one (Facebook's controlled-delay queue, "Fail at
-    /// Scale", ACM Queue 2015). Submissions and answer saves keep <see cref="QueueTimeout"/>: the gate
-    /// serves them first, so they wait long only when writes alone exceed the node.
-    /// </summary>
-    public TimeSpan? QueueStandingTimeout { get; set; }
-
-    /// <summary>How long the queue must have held a request without a break for <see cref="QueueStandingTimeout"/> to apply.</summary>
-    public TimeSpan QueueStandingAfter { get; set; } = TimeSpan.FromMilliseconds(100);
-
     /// <summary>The shortest Retry-After sent with a shed request (it grows with the backlog; see AdmissionController.RetryAfterNow).</summary>
     public TimeSpan RetryAfter { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -126,11 +112,6 @@ public sealed class AdmissionOptionsValidator : IValidateOptions<AdmissionOption
         }
         // Every wait has a bound: a negative timeout would be refused by the timer, or be infinite (-1 ms).
         check.Between(nameof(o.QueueTimeout), o.QueueTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(1));
-        if (o.QueueStandingTimeout is { } standing)
-        {
-            check.Between(nameof(o.QueueStandingTimeout), standing, TimeSpan.FromMilliseconds(1), o.QueueTimeout, "empty to wait Admission:QueueTimeout");
-        }
-        check.Between(nameof(o.QueueStandingAfter), o.QueueStandingAfter, TimeSpan.FromMilliseconds(1), TimeSpan.FromMinutes(1));
         // Retry-After is sent in whole seconds.
         check.WholeSecondsBetween(nameof(o.RetryAfter), o.RetryAfter, TimeSpan.FromSeconds(1), AdmissionOptions.RetryAfterLimit);
         check.Require(
