@@ -6,7 +6,9 @@ namespace ExamConsole.Benchmarks;
 /// <summary>
 /// What the percentile windows of the pool and of the SLO table cost: one sample recorded (on the
 /// request path, one thread, the system clock) and one read of a full 30 s window (what the console's
-/// sampler does each second per route), 13,000 samples in each one-second slot.
+/// sampler does each second per route), 13,000 samples in each one-second slot: read again at the
+/// same moment (<see cref="Read_FullWindow"/>), and read a second later, as the readers do, after
+/// 100 samples in the new second (<see cref="Read_NextSecond"/>: one slot leaves the window).
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
@@ -47,6 +49,17 @@ public class WindowedHistogramBenchmarks
 
     [Benchmark]
     public double Read_FullWindow() => _full!.Read().P99Ms;
+
+    [Benchmark]
+    public double Read_NextSecond()
+    {
+        _clock.Now += _clock.TimestampFrequency;
+        for (var i = 0; i < 100; i++)
+        {
+            _full!.RecordMicroseconds(200 + i * 500);
+        }
+        return _full!.Read().P99Ms;
+    }
 
     /// <summary>A clock the setup moves by hand, to fill every slot of the window without waiting.</summary>
     private sealed class SteppedClock : TimeProvider

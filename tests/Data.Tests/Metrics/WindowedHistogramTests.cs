@@ -52,6 +52,63 @@ public sealed class WindowedHistogramTests
     }
 
     [Fact]
+    public void Window_SlowestSampleLeaves_MaxFallsToTheSlowestLeft()
+    {
+        var window = new WindowedHistogram(TimeSpan.FromSeconds(30), _time);
+        window.RecordMilliseconds(1_000);
+        _time.Advance(TimeSpan.FromSeconds(20));
+        window.RecordMilliseconds(10);
+        AssertWithinPrecision(1_000, window.Read().MaxMs);
+
+        _time.Advance(TimeSpan.FromSeconds(10));
+
+        var read = window.Read();
+        Assert.Equal(1, read.Count);
+        AssertWithinPrecision(10, read.MaxMs);
+        AssertWithinPrecision(10, read.P50Ms);
+    }
+
+    [Fact]
+    public void Window_ReadOverMinutes_MatchesAHistogramOfWhatIsInTheWindow()
+    {
+        // The window's sum is kept as slots come and go: every read must equal one HdrHistogram of
+        // exactly the values recorded in the window's slots, read at random moments and after gaps
+        // longer than the window.
+        var window = new WindowedHistogram(TimeSpan.FromSeconds(30), _time);
+        var random = new Random(17);
+        var recorded = new List<(long Second, long Microseconds)>();
+        var start = _time.GetUtcNow();
+        for (var step = 0; step < 2_000; step++)
+        {
+            var gap = random.Next(100) == 0 ? TimeSpan.FromSeconds(31 + random.Next(30)) : TimeSpan.FromMilliseconds(random.Next(400));
+            _time.Advance(gap);
+            var second = (long)(_time.GetUtcNow() - start).TotalSeconds;
+            for (var i = random.Next(50); i > 0; i--)
+            {
+                // Mostly milliseconds, now and then a slow one (and the slowest kept, an hour), so that
+                // the max and p99 leave with their slots.
+                var value = random.Next(20) != 0 ? random.Next(1, 20_000)
+                    : random.Next(50) == 0 ? WindowedHistogram.HighestMicroseconds
+                    : random.NextInt64(1, 5_000_000);
+                window.RecordMicroseconds(value);
+                recorded.Add((second, value));
+            }
+            if (random.Next(5) == 0)
+            {
+                var expected = new HdrHistogram.LongHistogram(1, WindowedHistogram.HighestMicroseconds, WindowedHistogram.SignificantDigits);
+                foreach (var (s, value) in recorded)
+                {
+                    if (s > second - 30)
+                    {
+                        expected.RecordValue(value);
+                    }
+                }
+                Assert.Equal(WindowLatency.Of(expected), window.Read());
+            }
+        }
+    }
+
+    [Fact]
     public void Window_LongerThanMaxSlots_UsesLongerSlots_AndStillCoversTheWindow()
     {
         var window = new WindowedHistogram(TimeSpan.FromHours(1), _time);
