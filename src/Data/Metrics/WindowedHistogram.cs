@@ -10,8 +10,8 @@ namespace ExamConsole.Data.Metrics;
 /// slot changes and at each read. A slot's counts leave the sum when the slot leaves the window, so
 /// a read walks the sum once, not the whole ring (nothing is sorted). Memory depends on the slot
 /// count, never on the rate: about 94 KB per slot that has held a value (32-bit counts over 23,552
-/// buckets), plus the recorder's two histograms and the 188 KB sum, so a 30 s window that is busy
-/// every second holds about 3 MB.
+/// buckets), plus the recorder's two histograms, the 188 KB sum and as much again to read an interval
+/// into, so a 30 s window that is busy every second holds about 3 MB.
 /// </summary>
 /// <remarks>
 /// The window is the current slot and the <c>slots - 1</c> before it, as the route table's request
