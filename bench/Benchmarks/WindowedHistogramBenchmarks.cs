@@ -6,9 +6,11 @@ namespace ExamConsole.Benchmarks;
 /// <summary>
 /// What the percentile windows of the pool and of the SLO table cost: one sample recorded (on the
 /// request path, one thread, the system clock) and one read of a full 30 s window (what the console's
-/// sampler does each second per route), 13,000 samples in each one-second slot: read again at the
-/// same moment (<see cref="Read_FullWindow"/>), and read a second later, as the readers do, after
-/// 100 samples in the new second (<see cref="Read_NextSecond"/>: one slot leaves the window).
+/// sampler does each second per route), 13,000 samples in each one-second slot, read again at the
+/// same moment (<see cref="Read_FullWindow"/>); and read a second later, as the readers do, after
+/// 100 samples in the new second (<see cref="Read_NextSecond"/>: one slot leaves the window, one
+/// interval joins it; after its first 30 calls every slot holds its 100 samples, and what a read
+/// costs does not depend on how many values a bucket counts).
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]

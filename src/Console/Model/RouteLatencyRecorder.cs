@@ -93,8 +93,8 @@ public sealed class RouteLatencyRecorder : IDisposable
 }
 
 /// <summary>
-/// One route's requests of the last window: counts per second and an HdrHistogram per slot of the
-/// window (<see cref="WindowedHistogram"/>), so that the percentiles cover the whole window at any rate.
+/// One route's requests of the last window: counts per second and HdrHistogram's buckets per slot of
+/// the window (<see cref="WindowedHistogram"/>), so that the percentiles cover the whole window at any rate.
 /// </summary>
 internal sealed class RouteWindow(TimeSpan window, TimeProvider time)
 {

@@ -6,12 +6,14 @@ namespace ExamConsole.Data.Metrics;
 /// Latencies of the last <see cref="Window"/>, whatever the rate, in HdrHistogram's buckets: a ring
 /// of slots of counts, one per time slot (one second for windows up to <see cref="MaxSlots"/> s),
 /// that spans the window, and their sum. Writers record into an HdrHistogram <see cref="Recorder"/>
-/// without taking a lock; its interval histogram is moved into its slot, and into the sum, when the
-/// slot changes and at each read. A slot's counts leave the sum when the slot leaves the window, so
-/// a read walks the sum once, not the whole ring (nothing is sorted). Memory depends on the slot
-/// count, never on the rate: about 94 KB per slot that has held a value (32-bit counts over 23,552
-/// buckets), plus the recorder's two histograms, the 188 KB sum and as much again to read an interval
-/// into, so a 30 s window that is busy every second holds about 3 MB.
+/// without taking a lock (but the first record of a new slot, which moves what came before into the
+/// slot it ends); its interval histogram is moved into its slot, and into the sum, when the slot
+/// changes and at each read. A slot's counts leave the sum by the first read after the slot left the
+/// window (or when the ring comes round to it), so a read walks the sum once, not the whole ring
+/// (nothing is sorted). Memory depends on the slot count, never on the rate: about 94 KB per slot
+/// that has held a value (32-bit counts over 23,552 buckets), plus the recorder's two histograms, the
+/// 188 KB sum and as much again to read an interval into, so a 30 s window that is busy every second
+/// holds about 3.4 MB.
 /// </summary>
 /// <remarks>
 /// The window is the current slot and the <c>slots - 1</c> before it, as the route table's request

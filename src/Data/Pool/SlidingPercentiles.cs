@@ -4,7 +4,7 @@ namespace ExamConsole.Data.Pool;
 
 /// <summary>
 /// Percentiles, in milliseconds, of the samples of the last <c>window</c> (one-second slots), at any
-/// rate: an HdrHistogram per slot, recorded without locks and added up on read (<see cref="WindowedHistogram"/>).
+/// rate: HdrHistogram's buckets per slot and a running sum of the window's slots (<see cref="WindowedHistogram"/>).
 /// </summary>
 public sealed class SlidingPercentiles(TimeSpan window, TimeProvider time)
 {
