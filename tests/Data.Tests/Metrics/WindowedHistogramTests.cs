@@ -167,22 +167,26 @@ public sealed class WindowedHistogramTests
         // record and a reader reads: every record that opens a slot moves the one before into the sum.
         var window = new WindowedHistogram(TimeSpan.FromSeconds(30), _time);
         var moving = true;
+        var progress = new long[4];
         // Threads of their own: four spinning writers on the thread pool would starve the test's own steps.
-        var writing = Enumerable.Range(0, 4).Select(_ => Task.Factory.StartNew(() =>
+        var writing = Enumerable.Range(0, 4).Select(w => Task.Factory.StartNew(() =>
         {
             long recorded = 0;
             while (Volatile.Read(ref moving) || recorded == 0)
             {
                 window.RecordMicroseconds(1 + recorded % 1000);
-                recorded++;
+                Volatile.Write(ref progress[w], ++recorded);
             }
             return recorded;
         }, TaskCreationOptions.LongRunning)).ToArray();
+        long Recorded() => Enumerable.Range(0, 4).Sum(w => Volatile.Read(ref progress[w]));
         for (var step = 0; step < 200; step++)
         {
             _time.Advance(TimeSpan.FromMilliseconds(100));
             window.Read();
-            Thread.Sleep(1);
+            // Some records land in every slot before the clock moves on.
+            var before = Recorded();
+            Assert.True(SpinWait.SpinUntil(() => Recorded() > before, TimeSpan.FromSeconds(10)), "the writers recorded nothing for 10 s");
         }
         Volatile.Write(ref moving, false);
 
